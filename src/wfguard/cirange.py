@@ -1,0 +1,112 @@
+"""Which commits ``wfguard check`` looks at: what the pull request (or the push) shows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import git
+from .errors import GitError
+from .repo import Repo, resolve
+
+SHALLOW_HINT = ("fetch the history the check needs: 'git fetch --unshallow' (or in GitHub Actions "
+                "'actions/checkout' with 'fetch-depth: 0'; in GitLab 'GIT_DEPTH: 0')")
+
+
+@dataclass(frozen=True)
+class Range:
+    base: str | None  # the merge-base; None when head has no history to compare with
+    head: str
+    base_ref: str | None  # what the base was asked as (a branch, a sha)
+    source: str  # where it came from: "--base", "github", "gitlab", "default-branch"
+    branch: str | None
+
+
+def _get(env: Mapping[str, str], key: str) -> str | None:
+    value = env.get(key, "").strip()
+    return value or None  # GitHub sets some variables to "" on pushes: that means absent
+
+
+def _null(sha: str | None) -> bool:
+    return not sha or set(sha) == {"0"}
+
+
+def _branch(env: Mapping[str, str], repo: Repo) -> str | None:
+    for key in ("GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_BRANCH"):
+        if _get(env, key):
+            return _get(env, key)
+    if _get(env, "GITHUB_REF_TYPE") == "branch" and _get(env, "GITHUB_REF_NAME"):
+        return _get(env, "GITHUB_REF_NAME")
+    from .repo import current_branch
+    return current_branch(repo.root)
+
+
+def _default_branch(root: Path) -> str | None:
+    proc = git.run(["symbolic-ref", "-q", "refs/remotes/origin/HEAD"], root, check=False)
+    ref = proc.stdout.decode().strip()
+    if proc.returncode == 0 and ref:
+        return ref.removeprefix("refs/remotes/")
+    for candidate in ("origin/main", "origin/master"):
+        if resolve(root, candidate):
+            return candidate
+    return None
+
+
+def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]:
+    if _get(env, "GITHUB_ACTIONS"):
+        base_ref = _get(env, "GITHUB_BASE_REF")
+        if base_ref:
+            return f"origin/{base_ref}", "github"
+        event_path = _get(env, "GITHUB_EVENT_PATH")
+        if event_path:
+            try:
+                before = json.loads(Path(event_path).read_text(encoding="utf-8")).get("before")
+            except (OSError, ValueError):
+                before = None
+            if isinstance(before, str) and not _null(before):
+                return before, "github"
+    if _get(env, "GITLAB_CI"):
+        sha = _get(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        if sha:
+            return sha, "gitlab"
+        sha = _get(env, "CI_COMMIT_BEFORE_SHA")
+        if sha and not _null(sha):
+            return sha, "gitlab"
+    return None, ""
+
+
+def resolve_range(repo: Repo, base: str | None, head: str | None, env: Mapping[str, str]) -> Range:
+    head_ref = head or "HEAD"
+    head_sha = resolve(repo.root, head_ref)
+    if head_sha is None:
+        if head is None:
+            raise GitError("this repository has no commits yet: there is nothing to check",
+                           hint="commit first, or pass --head REV")
+        raise GitError(f"--head {head!r} is not a commit in this repository")
+    source = "--base"
+    if base is None:
+        base, source = _base_from_env(env, repo.root)
+    if base is None:
+        base, source = _default_branch(repo.root), "default-branch"
+        if base is None:
+            raise GitError(
+                "cannot tell which commits to check: no --base, no CI variables, and no "
+                "origin/HEAD, origin/main or origin/master",
+                hint="pass --base REV (e.g. --base origin/main)")
+    base_sha = resolve(repo.root, base)
+    if base_sha is None:
+        if repo.shallow:
+            raise GitError(f"the base {base!r} is not in this shallow clone", hint=SHALLOW_HINT)
+        raise GitError(f"the base {base!r} is not a commit in this repository",
+                       hint="fetch it first (git fetch origin) or pass --base REV")
+    proc = git.run(["merge-base", base_sha, head_sha], repo.root, check=False)
+    if proc.returncode != 0:
+        if repo.shallow:
+            raise GitError(f"{base!r} and {head_ref!r} share no history in this shallow clone",
+                           hint=SHALLOW_HINT)
+        raise GitError(f"{base!r} and {head_ref!r} share no history: there is no merge-base",
+                       hint="pass --base with a commit that the checked branch grew from")
+    merge_base = proc.stdout.decode().strip()
+    return Range(merge_base, head_sha, base, source, _branch(env, repo))

@@ -1,0 +1,84 @@
+"""The Typer CLI: argument parsing and help for every command; the work is in ``commands``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .commands import info
+from .commands.common import guarded
+
+app = typer.Typer(
+    name="wfguard",
+    help="Make the team's workflow impossible to skip by accident and trivial to follow on purpose.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="output format")]
+
+
+def _exit(code: int) -> None:
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wfguard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version")] = False,
+) -> None:
+    """wfguard: workflow rules in git hooks, CI and on the server."""
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+             add_help_option=False)
+def check(ctx: typer.Context) -> None:
+    """Evaluate the 'ci' stage over a commit range (the CI command). See: wfguard check --help"""
+    from .commands import check as check_cmd
+
+    _exit(check_cmd.main(ctx.args))
+
+
+@app.command("list")
+def list_(fmt: FormatOpt = Format.text) -> None:
+    """List the rules of this workflow, by stage."""
+    _exit(guarded(lambda: info.list_rules(fmt.value)))
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="the rule id")],
+            fmt: FormatOpt = Format.text) -> None:
+    """Why a rule exists, what satisfies it, and how to skip it if allowed."""
+    _exit(guarded(lambda: info.explain(rule, fmt.value)))
+
+
+@app.command()
+def validate(
+    file: Annotated[str | None, typer.Argument(help="a config file (default: .wfguard.yml)")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Validate the workflow config against the schema and the rule kinds."""
+    _exit(guarded(lambda: info.validate(file, fmt.value)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of .wfguard.yml (for editors)."""
+    _exit(guarded(info.schema))

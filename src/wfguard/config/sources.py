@@ -1,0 +1,45 @@
+"""Where config files are read from: the work tree, or a commit (so a push can't weaken them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from .. import git
+
+CONFIG_NAME = ".wfguard.yml"
+
+
+class Source(Protocol):
+    def read(self, relpath: str) -> bytes | None: ...
+
+    def label(self, relpath: str) -> str: ...
+
+
+class WorkTree:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, relpath: str) -> bytes | None:
+        try:
+            return (self.root / relpath).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def label(self, relpath: str) -> str:
+        return relpath
+
+
+class Commit:
+    """Config as committed at ``rev`` (a branch, tag or sha)."""
+
+    def __init__(self, root: Path, rev: str) -> None:
+        self.root = root
+        self.rev = rev
+
+    def read(self, relpath: str) -> bytes | None:
+        proc = git.run(["cat-file", "blob", f"{self.rev}:{relpath}"], self.root, check=False)
+        return proc.stdout if proc.returncode == 0 else None
+
+    def label(self, relpath: str) -> str:
+        return f"{self.rev}:{relpath}"

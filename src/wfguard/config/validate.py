@@ -1,0 +1,198 @@
+"""Schema validation of one config document, with errors that point at a line and a key."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from ..errors import ConfigError
+from ..resources import schema_text
+from .yamlpos import Path, dotted
+
+KINDS = ("changelog", "commit-message", "branch", "co-change", "forbid", "command")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text())
+    return data
+
+
+@lru_cache(maxsize=4)
+def _validator(ref: str | None) -> jsonschema.protocols.Validator:
+    s = schema()
+    target = s if ref is None else {"$defs": s["$defs"], "$ref": ref}
+    cls = jsonschema.Draft202012Validator
+    return cls(target)  # type: ignore[no-any-return]
+
+
+def _allowed_keys(path: Path, instance: Mapping[str, Any]) -> list[str]:
+    s = schema()
+    if len(path) == 0:
+        return list(s["properties"])
+    if path == ("ship",):
+        return list(s["$defs"]["ship"]["properties"])
+    if len(path) == 2 and path[0] == "rules" or path == ():
+        keys = list(s["$defs"]["rule"]["properties"])
+        kinds = [instance["kind"]] if instance.get("kind") in KINDS else list(KINDS)
+        for k in kinds:
+            keys += list(s["$defs"][f"{k}-fields"]["properties"])
+        return keys
+    if path[-1] == "fragments":
+        return list(s["$defs"]["changelog-fields"]["properties"]["fragments"]["properties"])
+    if path[-1] == "skip":
+        return list(s["$defs"]["rule"]["properties"]["skip"]["properties"])
+    return []
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _expected(schema_part: Mapping[str, Any]) -> str:
+    if "enum" in schema_part:
+        return "one of " + ", ".join(repr(v) for v in schema_part["enum"])
+    if "const" in schema_part:
+        return repr(schema_part["const"])
+    t = schema_part.get("type")
+    names = {"string": "a string", "array": "a list", "object": "a mapping", "boolean": "true or false",
+             "integer": "an integer", "number": "a number"}
+    if isinstance(t, str):
+        return names.get(t, t)
+    return "a valid value"
+
+
+def _describe(err: jsonschema.ValidationError, base: Path) -> tuple[Path, str]:
+    """Turn one jsonschema error into (path of the offending key, message)."""
+    path: Path = (*base, *err.absolute_path)
+    v = err.validator
+    inst = err.instance
+    if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
+        allowed = _allowed_keys(path if base == () else path, inst)
+        unknown = [k for k in inst if k not in allowed] or list(inst)
+        key = unknown[0]
+        where = "in a rule" if len(path) == 2 and path[0] == "rules" else (
+            f"under {dotted(path)}" if path else "at the top level")
+        kind = inst.get("kind") if isinstance(inst.get("kind"), str) else None
+        if kind and len(path) == 2:
+            where = f"in a rule of kind {kind!r}"
+        return (*path, key), (
+            f"unknown key {key!r} {where}{_suggest(key, allowed)}; expected one of: "
+            + ", ".join(sorted(set(allowed)))
+        )
+    if v == "enum" and path and path[-1] == "kind":
+        return path, f"unknown rule kind {inst!r}{_suggest(str(inst), KINDS)}; expected one of: " + ", ".join(KINDS)
+    if v == "enum":
+        return path, f"expected one of {', '.join(repr(x) for x in err.validator_value)}, got {inst!r}"
+    if v == "required":
+        missing = [k for k in err.validator_value if k not in inst]
+        return path, f"missing required key {missing[0]!r}"
+    if v == "propertyNames":
+        return (*path, str(inst)) if isinstance(inst, str) else path, (
+            f"invalid rule id {inst!r}: ids are lower-case letters, digits and '-' ([a-z0-9][a-z0-9-]*)")
+    if v == "const":
+        return path, f"expected {err.validator_value!r}, got {inst!r}"
+    if v == "oneOf":
+        subs = err.validator_value
+        kinds = [_expected(s) if "$ref" not in s else "a glob or a list of globs" for s in subs]
+        if any("$ref" in s for s in subs) or path[-1:] in (("paths",), ("ignore",)):
+            return path, f"expected a glob or a list of globs, got {_show(inst)}"
+        return path, f"expected {' or '.join(kinds)}, got {_show(inst)}"
+    if v == "type":
+        return path, f"expected {_expected(err.schema)}, got {_show(inst)}"
+    if v == "pattern":
+        return path, f"{inst!r} does not match the expected form /{err.validator_value}/"
+    return path, err.message
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return f"the number {v}"
+    if isinstance(v, str):
+        return f"the string {v!r}"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return "null" if v is None else type(v).__name__
+
+
+def _sort_key(err: jsonschema.ValidationError) -> tuple[int, int]:
+    # The deepest, most specific problem first: that is the one a person can act on.
+    return (-len(err.absolute_path), 0 if err.validator != "oneOf" else 1)
+
+
+def check_document(
+    doc: Any, lines: Mapping[Path, int], label: str, *, ref: str | None = None, base: Path = (),
+    line_of: Any = None,
+) -> None:
+    """Raise ConfigError for the first schema violation, located by file and line."""
+    errors = list(_validator(ref).iter_errors(doc))
+    if not errors:
+        return
+    collected: list[tuple[int, str, str]] = []
+    for err in _flatten(errors):
+        path, message = _describe(err, base)
+        if line_of is not None:
+            file, line = line_of(path)
+        else:
+            file, line = label, _nearest_line(lines, path)
+        collected.append((line or 0, dotted(path), f"{file}|{message}"))
+    collected.sort()
+    line, p, rest = collected[0]
+    file, message = rest.split("|", 1)
+    others = tuple(f"{f.split('|', 1)[0]}:{ln}: {pp}: {m.split('|', 1)[1]}" for ln, pp, m in collected[1:6]
+                   for f in [m])
+    raise ConfigError(message, file=file, line=line or None, path=p or None, details=others)
+
+
+def _flatten(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    """Replace if/then/allOf wrappers by their most specific causes, one error per path."""
+    out: list[jsonschema.ValidationError] = []
+    stack = list(errors)
+    while stack:
+        e = stack.pop()
+        if e.validator in ("allOf", "anyOf", "if", "then", "$ref") and e.context:
+            stack.extend(e.context)
+        elif e.validator == "oneOf" and e.context and all(
+            c.validator in ("type", "minLength") for c in e.context
+        ) is False:
+            deeper = [c for c in e.context if len(c.absolute_path) > len(e.absolute_path)]
+            stack.extend(deeper) if deeper else out.append(e)
+        else:
+            out.append(e)
+    seen: set[tuple[str | int, ...]] = set()
+    unique = []
+    for e in sorted(out, key=_sort_key):
+        key = tuple(e.absolute_path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(e)
+    return unique
+
+
+def _nearest_line(lines: Mapping[Path, int], path: Path) -> int | None:
+    p = path
+    while True:
+        if p in lines:
+            return lines[p]
+        if not p:
+            return None
+        p = p[:-1]
+
+
+def check_regex(value: str) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"invalid regular expression {value!r}: {exc}"
+    return None

@@ -1,0 +1,47 @@
+"""``evaluate()``: every rule of a stage over one change set. Prints nothing, writes nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+
+from . import rules as rule_kinds
+from . import skips
+from .changeset import ChangeSet
+from .globs import PathFilter
+from .model import Config, RuleConfig
+from .report import Report, Result
+from .rules.base import Context, Message
+
+
+
+def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skips.Request]]) -> Result:
+    start = time.perf_counter()
+    impl = rule_kinds.build(rule)
+    fix = rule.fix or impl.fix_hint()
+    decision = skips.decide(rule, asked.get(rule.id, []))
+    if decision.skipped is not None:
+        return Result(rule.id, rule.kind, "skip", rule.severity,
+                      (Message(f"skipped by {decision.skipped.by}: {decision.skipped.reason or '(no reason)'}"),),
+                      rule.why, fix,
+                      skipped={"by": decision.skipped.by, "reason": decision.skipped.reason})
+    flt = PathFilter(rule.paths, rule.ignore)
+    matched = tuple(cp for cp in cs.paths
+                    if flt.matches(cp.path) or (cp.old_path is not None and flt.matches(cp.old_path)))
+    outcome = impl.evaluate(Context(rule, cs, matched))
+    messages = outcome.messages
+    if decision.note:
+        messages = (*messages, Message(decision.note))
+    nxt = outcome.next or ((fix,) if fix.startswith("wfguard ") else ())
+    return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
+                  duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,
+                  skippable=rule.skip.allowed)
+
+
+def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None,
+             only: Iterable[str] | None = None) -> Report:
+    wanted = set(only) if only is not None else None
+    asked = skips.requests(cs, env or {})
+    results = [evaluate_rule(rule, cs, asked) for rule in config.for_stage(cs.stage)
+               if wanted is None or rule.id in wanted]
+    return Report(cs.stage, cs.base, cs.head, tuple(results))

@@ -1,0 +1,59 @@
+"""The event log: one JSON line per rule result of every hook run and check.
+
+It lives in the common git dir, so all worktrees share it. Each line is written with one
+``write`` on a file opened with O_APPEND, so lines from concurrent hooks never interleave.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .report import Report
+
+EVENTS_FILE = "events.jsonl"
+
+
+def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    lines = []
+    for r in report.results:
+        if r.status == "not-applicable":
+            continue
+        event: dict[str, Any] = {
+            "time": now, "source": source, "stage": report.stage, "rule": r.rule,
+            "status": r.status, "severity": r.severity, "duration_ms": r.duration_ms,
+        }
+        if r.skipped:
+            event["skip_by"] = r.skipped["by"]
+            event["skip_reason"] = r.skipped["reason"]
+        lines.append(json.dumps(event, ensure_ascii=False))
+    lines.append(json.dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
+                             "status": "pass" if report.passed else "fail",
+                             "duration_ms": total_ms}))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state_dir / EVENTS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # the log is a diagnostic; never a reason to block or fail a commit
+
+
+def read(state_dir: Path) -> Iterator[dict[str, Any]]:
+    try:
+        with open(state_dir / EVENTS_FILE, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    continue
+    except FileNotFoundError:
+        return

@@ -1,0 +1,126 @@
+"""The one small wrapper through which wfguard runs git: bytes in, NUL-split records out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import GitError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+ZERO_SHA = "0" * 40
+
+# Settings that would make git's output depend on the user's config or terminal.
+_BASE_ARGS = ("-c", "core.quotePath=false", "-c", "color.ui=false", "-c", "diff.noprefix=false")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C")
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def run(
+    args: Sequence[str],
+    cwd: str | Path,
+    *,
+    input: bytes | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails."""
+    try:
+        proc = subprocess.run(
+            ["git", *_BASE_ARGS, *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            env=_env(),
+            check=False,
+        )
+    except FileNotFoundError as exc:  # pragma: no cover - git is a hard requirement
+        raise GitError("git is not installed or not on PATH") from exc
+    if check and proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        raise GitError(msg.splitlines()[-1] if msg else msg, details=tuple(msg.splitlines()[:-1]))
+    return proc
+
+
+def out(args: Sequence[str], cwd: str | Path, *, input: bytes | None = None) -> str:
+    return run(args, cwd, input=input).stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def split_z(data: bytes) -> list[str]:
+    """Split ``-z`` output into fields; file names that are not UTF-8 survive round trips."""
+    text = data.decode("utf-8", "surrogateescape")
+    if text.endswith("\0"):
+        text = text[:-1]
+    return text.split("\0") if text else []
+
+
+def ok(args: Sequence[str], cwd: str | Path) -> bool:
+    return run(args, cwd, check=False).returncode == 0
+
+
+class BlobReader:
+    """Reads blob contents on demand through one long-lived ``git cat-file --batch``."""
+
+    def __init__(self, cwd: str | Path) -> None:
+        self._cwd = cwd
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._sizes: dict[str, int] = {}
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self._cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=_env(),
+            )
+        return self._proc
+
+    def read(self, oid: str, limit: int | None = None) -> bytes:
+        """Return the blob's content (or its first ``limit`` bytes, streaming past the rest)."""
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(oid.encode() + b"\n")
+        proc.stdin.flush()
+        header = proc.stdout.readline().split()
+        if len(header) < 3 or header[1] == b"missing":
+            raise GitError(f"object {oid} is missing from the repository")
+        size = int(header[2])
+        self._sizes[oid] = size
+        keep = size if limit is None else min(size, limit)
+        data = proc.stdout.read(keep)
+        remaining = size - keep
+        while remaining > 0:  # stream through the rest so memory stays bounded
+            chunk = proc.stdout.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+        proc.stdout.read(1)  # the newline after the content
+        return data
+
+    def sizes(self, oids: Sequence[str]) -> dict[str, int]:
+        """Sizes of many blobs with one ``git cat-file --batch-check`` process."""
+        wanted = [o for o in oids if o not in self._sizes]
+        if wanted:
+            res = run(["cat-file", "--batch-check"], self._cwd, input="\n".join(wanted).encode() + b"\n")
+            for line in res.stdout.decode().splitlines():
+                parts = line.split()
+                if len(parts) == 3:
+                    self._sizes[parts[0]] = int(parts[2])
+        return {o: self._sizes.get(o, 0) for o in oids}
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc.wait()
+            if self._proc.stdout:
+                self._proc.stdout.close()
+            self._proc = None

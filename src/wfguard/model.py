@@ -1,0 +1,119 @@
+"""Frozen value types for the validated configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+STAGES = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
+HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
+
+# Where each kind runs when a rule does not say. A rule that may be skipped by trailer runs at
+# commit-msg rather than pre-commit: only there is the message, and so the trailer, known.
+DEFAULT_STAGES: Mapping[str, tuple[str, ...]] = {
+    "changelog": ("commit-msg", "pre-push", "ci", "pre-receive"),
+    "commit-message": ("commit-msg", "pre-push", "ci", "pre-receive"),
+    "branch": ("pre-commit", "pre-push", "ci", "pre-receive"),
+    "co-change": ("commit-msg", "pre-push", "ci", "pre-receive"),
+    "forbid": ("pre-commit", "pre-push", "ci", "pre-receive"),
+    "command": ("pre-push", "ci"),
+}
+
+COMMON_FIELDS = ("kind", "paths", "ignore", "stages", "severity", "skip", "why", "fix", "enabled")
+
+
+@dataclass(frozen=True)
+class SkipPolicy:
+    allowed: bool = True
+    reason_required: bool = True
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    id: str
+    kind: str
+    paths: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    stages: tuple[str, ...]
+    severity: str
+    skip: SkipPolicy
+    why: str
+    fix: str | None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "paths": list(self.paths) if self.paths is not None else None,
+            "ignore": list(self.ignore),
+            "stages": list(self.stages),
+            "severity": self.severity,
+            "skip": {"allowed": self.skip.allowed, "reason_required": self.skip.reason_required},
+            "why": self.why,
+            "fix": self.fix,
+            "options": dict(self.options),
+        }
+
+    @classmethod
+    def from_dict(cls, rule_id: str, d: Mapping[str, Any]) -> RuleConfig:
+        skip = d.get("skip") or {}
+        return cls(
+            id=rule_id,
+            kind=d["kind"],
+            paths=tuple(d["paths"]) if d.get("paths") is not None else None,
+            ignore=tuple(d.get("ignore") or ()),
+            stages=tuple(d["stages"]),
+            severity=d.get("severity", "error"),
+            skip=SkipPolicy(skip.get("allowed", True), skip.get("reason_required", True)),
+            why=d.get("why") or "",
+            fix=d.get("fix"),
+            options=dict(d.get("options") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class ShipConfig:
+    base: str = "main"
+    branch: str = "{type}/{slug}"
+    push: bool = True
+    remote: str = "origin"
+
+
+@dataclass(frozen=True)
+class Config:
+    rules: tuple[RuleConfig, ...]
+    ship: ShipConfig
+    sources: tuple[str, ...] = ()
+    digest: str = ""
+
+    def rule(self, rule_id: str) -> RuleConfig | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def for_stage(self, stage: str) -> tuple[RuleConfig, ...]:
+        return tuple(r for r in self.rules if stage in r.stages)
+
+    def stages_in_use(self) -> tuple[str, ...]:
+        return tuple(s for s in STAGES if any(s in r.stages for r in self.rules))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": {r.id: r.to_dict() for r in self.rules},
+            "ship": {
+                "base": self.ship.base,
+                "branch": self.ship.branch,
+                "push": self.ship.push,
+                "remote": self.ship.remote,
+            },
+            "sources": list(self.sources),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], digest: str = "") -> Config:
+        ship = d.get("ship") or {}
+        return cls(
+            rules=tuple(RuleConfig.from_dict(k, v) for k, v in d["rules"].items()),
+            ship=ShipConfig(**ship),
+            sources=tuple(d.get("sources") or ()),
+            digest=digest,
+        )

@@ -1,0 +1,56 @@
+"""The human report of a check or hook run: each rule, its messages, why, and the fix."""
+
+from __future__ import annotations
+
+from ..report import Report, Result
+from .style import Styler
+
+_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skip": ("↷", "yellow"),
+         "not-applicable": ("·", "dim")}
+
+
+def _head(r: Result, s: Styler) -> str:
+    mark, style = _MARK[r.status]
+    if r.status == "fail" and r.severity == "warning":
+        mark, style = "!", "bold yellow"
+    label = {"not-applicable": "not applicable"}.get(r.status, r.status)
+    sev = f" ({r.severity})" if r.status == "fail" else ""
+    return f"{s(mark, style)} {s(r.rule, 'bold')} {s(label + sev, style)}"
+
+
+def render(report: Report, s: Styler, *, verbose: bool = False, title: str | None = None) -> str:
+    lines: list[str] = []
+    if title:
+        lines.append(s(title, "bold"))
+    for r in report.results:
+        if r.status == "not-applicable" and not verbose:
+            continue
+        lines.append(_head(r, s))
+        if r.status in ("fail", "skip") or verbose:
+            lines += [f"    {m.text}" for m in r.messages]
+        if r.status == "fail":
+            if r.why:
+                lines.append(f"    {s('why:', 'cyan')} {r.why}")
+            lines.append(f"    {s('fix:', 'cyan')} {r.fix}")
+            if r.skippable and r.severity == "error":
+                lines.append(f"    {s('skip:', 'dim')} {s(_skip_hint(r), 'dim')}")
+    summary = report.summary()
+    parts = [f"{summary['passed']} passed"]
+    if summary["failed"]:
+        parts.append(s(f"{summary['failed']} failed", "bold red"))
+    if summary["warnings"]:
+        parts.append(s(f"{summary['warnings']} warning(s)", "yellow"))
+    if summary["skipped"]:
+        parts.append(f"{summary['skipped']} skipped")
+    if summary["not_applicable"]:
+        parts.append(f"{summary['not_applicable']} not applicable")
+    verdict = s("passed", "bold green") if report.passed else s("blocked", "bold red")
+    lines.append(f"wfguard {report.stage}: {verdict} ({', '.join(parts)})")
+    nxt = report.next()
+    if nxt:
+        lines.append("next: " + "; ".join(nxt))
+    return "\n".join(lines)
+
+
+def _skip_hint(r: Result) -> str:
+    return f"only if it truly does not apply: add the trailer 'Wfguard-Skip: {r.rule}: <reason>'"

@@ -1,0 +1,59 @@
+"""Where we are: the repository root, its git dirs, and whether it is shallow or bare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import git
+from .errors import GitError
+
+
+@dataclass(frozen=True)
+class Repo:
+    root: Path  # the work tree; for a bare repository, the git dir itself
+    git_dir: Path
+    common_dir: Path  # shared by all worktrees: the event log and caches live here
+    shallow: bool
+    bare: bool
+
+    @property
+    def state_dir(self) -> Path:
+        return self.common_dir / "wfguard"
+
+
+def discover(cwd: str | Path = ".") -> Repo:
+    proc = git.run(
+        ["rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir",
+         "--is-shallow-repository"],
+        cwd, check=False,
+    )
+    if proc.returncode != 0:
+        raise GitError(f"not inside a git repository: {Path(cwd).resolve()}",
+                       hint="run wfguard from inside a git work tree (git init to start one)")
+    bare_s, git_dir_s, common_s, shallow_s = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:4]
+    base = Path(cwd).resolve()
+    git_dir = (base / git_dir_s).resolve()
+    common = (base / common_s).resolve()
+    bare = bare_s == "true"
+    if bare:
+        root = git_dir
+    else:
+        top = git.run(["rev-parse", "--show-toplevel"], cwd, check=False)
+        if top.returncode != 0:
+            raise GitError("this command must run inside the work tree, not in the .git folder")
+        root = Path(top.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+    return Repo(root=root, git_dir=git_dir, common_dir=common, shallow=shallow_s == "true", bare=bare)
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or None on a detached HEAD."""
+    proc = git.run(["symbolic-ref", "--short", "-q", "HEAD"], root, check=False)
+    name = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return name or None
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    proc = git.run(["rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}"], root, check=False)
+    sha = proc.stdout.decode().strip()
+    return sha if proc.returncode == 0 and sha else None

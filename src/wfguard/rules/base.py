@@ -1,0 +1,69 @@
+"""What every rule kind shares: its input (a Context) and its verdict (an Outcome)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from ..changeset import ChangedPath, ChangeSet
+from ..model import RuleConfig
+
+MAX_MESSAGES = 50
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # pass | fail | not-applicable
+    messages: tuple[Message, ...] = ()
+    next: tuple[str, ...] = ()
+
+    @classmethod
+    def passed(cls, *texts: str) -> Outcome:
+        return cls("pass", tuple(Message(t) for t in texts))
+
+    @classmethod
+    def not_applicable(cls, text: str | None = None) -> Outcome:
+        return cls("not-applicable", (Message(text),) if text else ())
+
+    @classmethod
+    def failed(cls, messages: list[Message], next: tuple[str, ...] = ()) -> Outcome:
+        if len(messages) > MAX_MESSAGES:
+            extra = len(messages) - MAX_MESSAGES
+            messages = [*messages[:MAX_MESSAGES], Message(f"... and {extra} more")]
+        return cls("fail", tuple(messages), next)
+
+
+@dataclass(frozen=True)
+class Context:
+    rule: RuleConfig
+    changes: ChangeSet
+    # changed paths that pass the rule's `paths` and `ignore`
+    matched: tuple[ChangedPath, ...] = field(default=())
+
+    @property
+    def stage(self) -> str:
+        return self.changes.stage
+
+
+class Rule(Protocol):
+    kind: ClassVar[str]
+
+    def __init__(self, config: RuleConfig) -> None: ...
+
+    def evaluate(self, ctx: Context) -> Outcome: ...
+
+    def fix_hint(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+
+def listing(paths: list[str], limit: int = 5) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")

@@ -1,0 +1,60 @@
+"""``branch``: nothing lands directly on a protected branch; other branch names follow a pattern."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from ..globs import any_match
+from ..model import RuleConfig
+from .base import Context, Message, Outcome
+
+
+class BranchRule:
+    kind: ClassVar[str] = "branch"
+
+    def __init__(self, config: RuleConfig) -> None:
+        self.config = config
+        self.protected: list[str] = list(config.options.get("protected") or ())
+        pattern = config.options.get("pattern")
+        self.pattern = re.compile(pattern) if pattern else None
+
+    def fix_hint(self) -> str:
+        return self.config.fix or "git switch -c <type>/<topic>, then commit there"
+
+    def describe(self) -> str:
+        parts = []
+        if self.protected:
+            parts.append(f"no commit or push lands directly on {', '.join(self.protected)}")
+        if self.pattern:
+            parts.append(f"other branch names match /{self.pattern.pattern}/")
+        return "; ".join(parts)
+
+    def is_protected(self, branch: str) -> bool:
+        return bool(self.protected) and any_match(self.protected, branch)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        cs = ctx.changes
+        problems: list[Message] = []
+        if cs.stage in ("pre-push", "pre-receive"):
+            names = [r[len("refs/heads/"):] for r in cs.target_refs if r.startswith("refs/heads/")]
+            if not names:
+                return Outcome.not_applicable("no branch is updated")
+            for name in names:
+                if self.is_protected(name):
+                    problems.append(Message(f"pushing directly to the protected branch {name!r}"))
+                elif self.pattern and not self.pattern.fullmatch(name):
+                    problems.append(Message(
+                        f"branch name {name!r} does not match /{self.pattern.pattern}/"))
+        else:
+            if cs.branch is None:
+                return Outcome.not_applicable("no branch (detached HEAD)")
+            protected = self.is_protected(cs.branch)
+            if protected and cs.stage != "ci":  # CI builds protected branches after every merge
+                problems.append(Message(f"committing directly to the protected branch {cs.branch!r}"))
+            elif not protected and self.pattern and not self.pattern.fullmatch(cs.branch):
+                problems.append(Message(
+                    f"branch name {cs.branch!r} does not match /{self.pattern.pattern}/"))
+        if problems:
+            return Outcome.failed(problems, ("git switch -c <type>/<topic>",))
+        return Outcome.passed()

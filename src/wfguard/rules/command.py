@@ -1,0 +1,64 @@
+"""``command``: a project command (tests, linters) must exit 0 within its timeout."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import ClassVar
+
+from ..model import RuleConfig
+from .base import Context, Message, Outcome
+
+TAIL_LINES = 50
+
+
+class CommandRule:
+    kind: ClassVar[str] = "command"
+
+    def __init__(self, config: RuleConfig) -> None:
+        o = config.options
+        self.config = config
+        self.run: str | list[str] = o["run"]
+        self.timeout = float(o.get("timeout", 600))
+        self.pass_files = bool(o.get("pass_files", False))
+
+    def fix_hint(self) -> str:
+        return self.config.fix or f"run it yourself and fix what it reports: {self.display()}"
+
+    def describe(self) -> str:
+        return f"`{self.display()}` exits 0 within {self.timeout:g} s"
+
+    def display(self) -> str:
+        return self.run if isinstance(self.run, str) else " ".join(self.run)
+
+    def argv(self, files: list[str]) -> list[str]:
+        if isinstance(self.run, str):
+            # file names travel as positional arguments, never through the shell's parser
+            script = f'{self.run} "$@"' if files else self.run
+            return ["sh", "-c", script, "sh", *files]
+        return [*self.run, *files]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        if not ctx.matched:
+            return Outcome.not_applicable()
+        files = [cp.path for cp in ctx.matched if not cp.deleted] if self.pass_files else []
+        if self.pass_files and not files:
+            return Outcome.not_applicable("only deletions matched")
+        argv = self.argv(files)
+        try:
+            proc = subprocess.run(argv, cwd=ctx.changes.root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                  timeout=self.timeout, check=False)
+        except FileNotFoundError:
+            return Outcome.failed([Message(f"command not found: {argv[0]}")])
+        except subprocess.TimeoutExpired as exc:
+            return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s"),
+                                   *_tail(exc.stdout or b"")])
+        if proc.returncode == 0:
+            return Outcome.passed()
+        return Outcome.failed([Message(f"`{self.display()}` exited with {proc.returncode}"),
+                               *_tail(proc.stdout)], (self.display(),))
+
+
+def _tail(output: bytes | str) -> list[Message]:
+    text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
+    return [Message(line) for line in text.rstrip("\n").splitlines()[-TAIL_LINES:]]

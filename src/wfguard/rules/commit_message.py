@@ -1,0 +1,86 @@
+"""``commit-message``: headers follow a preset or a pattern; trailers present; no WIP subjects."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from .. import conventional
+from ..changeset import parse_trailers
+from ..model import RuleConfig
+from .base import Context, Message, Outcome
+
+
+class CommitMessageRule:
+    kind: ClassVar[str] = "commit-message"
+
+    def __init__(self, config: RuleConfig) -> None:
+        o = config.options
+        self.config = config
+        self.preset: str | None = o.get("preset")
+        self.types = tuple(o.get("types") or conventional.TYPES)
+        self.pattern = re.compile(o["pattern"]) if o.get("pattern") else None
+        self.subject_max: int | None = o.get("subject_max")
+        if self.subject_max is None and self.preset:
+            self.subject_max = conventional.HEADER_MAX
+        self.body_max: int | None = o.get("body_max_line", conventional.LINE_MAX if self.preset else None)
+        self.trailers = [t.lower() for t in o.get("require_trailers") or ()]
+        self.forbid = [re.compile(rx) for rx in o.get("forbid_subjects") or ()]
+
+    def fix_hint(self) -> str:
+        return self.config.fix or "reword the message: 'type(scope): description'"
+
+    def describe(self) -> str:
+        parts = []
+        if self.preset:
+            parts.append(f"headers follow Conventional Commits: 'type(scope): description' with a "
+                         f"type from {', '.join(self.types)}")
+        if self.pattern:
+            parts.append(f"headers match /{self.pattern.pattern}/")
+        if self.subject_max:
+            parts.append(f"headers are at most {self.subject_max} characters")
+        if self.trailers:
+            parts.append(f"messages carry the trailers {', '.join(self.config.options['require_trailers'])}")
+        if self.forbid:
+            parts.append("headers match none of " + ", ".join(f"/{r.pattern}/" for r in self.forbid))
+        return "; ".join(parts)
+
+    def problems(self, message: str, trailers: list[tuple[str, str]] | None = None) -> list[str]:
+        out: list[str] = []
+        header = message.lstrip("\r\n").split("\n", 1)[0]
+        machine = conventional.is_ignored(message) if self.preset else conventional.is_git_generated(message)
+        if not machine:
+            if self.preset == "conventional":
+                out += conventional.check(message, self.types, self.subject_max, self.body_max)
+            elif self.subject_max is not None and len(header) > self.subject_max:
+                out.append(f"the header is {len(header)} characters long; at most {self.subject_max} allowed")
+            if self.pattern and not self.pattern.search(header):
+                out.append(f"the header does not match the pattern /{self.pattern.pattern}/")
+        for rx in self.forbid:
+            if rx.search(header):
+                out.append(f"the header matches the forbidden pattern /{rx.pattern}/")
+        if self.trailers:
+            have = {k.lower() for k, _ in (trailers if trailers is not None else parse_trailers(message))}
+            missing = [t for t in self.config.options["require_trailers"] if t.lower() not in have]
+            if missing:
+                flag = " (git commit -s adds it)" if "signed-off-by" in (m.lower() for m in missing) else ""
+                out.append(f"missing trailer(s): {', '.join(missing)}{flag}")
+        return out
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        cs = ctx.changes
+        found: list[Message] = []
+        if cs.message is not None:
+            header = cs.message.split("\n", 1)[0]
+            found += [Message(f"{p}  [{header!r}]") for p in self.problems(cs.message)]
+        for c in cs.commits:
+            for p in self.problems(c.message, list(c.trailers)):
+                found.append(Message(f"commit {c.short} {c.header!r}: {p}"))
+        if cs.message is None and not cs.commits:
+            return Outcome.not_applicable("no commit message in this change")
+        if not found:
+            return Outcome.passed()
+        nxt: tuple[str, ...] = ()
+        if cs.commits and cs.base:
+            nxt = (f"git rebase -i {cs.base}",)
+        return Outcome.failed(found, nxt)

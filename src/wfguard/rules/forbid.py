@@ -1,0 +1,61 @@
+"""``forbid``: paths that may not change, lines that may not be added, files over a size."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from ..globs import any_match
+from ..model import RuleConfig
+from ..sizes import human
+from .base import Context, Message, Outcome
+
+
+class ForbidRule:
+    kind: ClassVar[str] = "forbid"
+
+    def __init__(self, config: RuleConfig) -> None:
+        o = config.options
+        self.config = config
+        self.files: list[str] = list(o.get("files") or ())
+        self.content = [re.compile(rx) for rx in o.get("content") or ()]
+        self.max_size: int | None = o.get("max_size")
+
+    def fix_hint(self) -> str:
+        return self.config.fix or "unstage the offending file or line (git restore --staged FILE)"
+
+    def describe(self) -> str:
+        parts = []
+        if self.files:
+            parts.append(f"no change adds or edits {', '.join(self.files)}")
+        if self.content:
+            parts.append("no added line matches " + ", ".join(f"/{r.pattern}/" for r in self.content))
+        if self.max_size is not None:
+            parts.append(f"no file is over {human(self.max_size)}")
+        return "; ".join(parts)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        live = [cp for cp in ctx.matched if not cp.deleted]
+        if not live:
+            return Outcome.not_applicable()
+        problems: list[Message] = []
+        if self.files:
+            problems += [Message(f"{cp.path} may not be added or changed", cp.path)
+                         for cp in live if any_match(self.files, cp.path)]
+        if self.max_size is not None:
+            for path, size in ctx.changes.sizes(live).items():
+                if size > self.max_size:
+                    problems.append(Message(
+                        f"{path} is {human(size)}, over the limit of {human(self.max_size)}", path))
+        if self.content:
+            wanted = {cp.path for cp in live}
+            for path, lines in ctx.changes.added_lines().items():
+                if path not in wanted:
+                    continue
+                for added in lines:
+                    for rx in self.content:
+                        if rx.search(added.text):
+                            problems.append(Message(
+                                f"{path}:{added.line}: added line matches /{rx.pattern}/", path, added.line))
+                            break
+        return Outcome.failed(problems) if problems else Outcome.passed()
