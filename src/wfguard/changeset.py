@@ -139,7 +139,7 @@ def parse_raw(fields: Sequence[str]) -> tuple[ChangedPath, ...]:
         if not meta.startswith(":"):
             i += 1
             continue
-        old_mode, new_mode, old_oid, new_oid, status = meta[1:].split(" ")[:5]
+        _old_mode, new_mode, old_oid, new_oid, status = meta[1:].split(" ")[:5]
         letter = status[0]
         if letter in "RC":
             old, new = fields[i + 1], fields[i + 2]

@@ -82,3 +82,12 @@ def validate(
 def schema() -> None:
     """Print the JSON Schema of .wfguard.yml (for editors)."""
     _exit(guarded(info.schema))
+
+
+@app.command()
+def demo(directory: Annotated[str | None, typer.Argument(help="an empty folder (default: a new temp dir)")] = None
+         ) -> None:
+    """Build a throwaway repository and watch the workflow block a shortcut and pass the fix."""
+    from .commands import demo as demo_cmd
+
+    _exit(guarded(lambda: demo_cmd.run(directory)))

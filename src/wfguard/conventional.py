@@ -23,7 +23,7 @@ _SEMVER = re.compile(
     r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
 )
 _IGNORED = [
-    re.compile(r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?))))(?:\r?\n)*$", re.M),
+    re.compile(r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?)))(?:\r?\n)*$)", re.M),
     re.compile(r"^(Merge tag (.*?))(?:\r?\n)*$", re.M),
     re.compile(r"^(R|r)evert (.*)"),
     re.compile(r"^(R|r)eapply (.*)"),

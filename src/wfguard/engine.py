@@ -14,7 +14,6 @@ from .report import Report, Result
 from .rules.base import Context, Message
 
 
-
 def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skips.Request]]) -> Result:
     start = time.perf_counter()
     impl = rule_kinds.build(rule)

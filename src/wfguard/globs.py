@@ -58,7 +58,7 @@ def _translate(pattern: str) -> str:
             negate = body[:1] in ("!", "^")
             if negate:
                 body = body[1:]
-            body = body.replace("\\", "\\\\").replace("^", "\\^")
+            body = body.replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[")
             out.append(f"[^/{body}]" if negate else f"(?!/)[{body}]")
             i = j + 1
         elif c == "\\" and i + 1 < n:

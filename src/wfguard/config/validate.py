@@ -28,8 +28,7 @@ def schema() -> dict[str, Any]:
 def _validator(ref: str | None) -> jsonschema.protocols.Validator:
     s = schema()
     target = s if ref is None else {"$defs": s["$defs"], "$ref": ref}
-    cls = jsonschema.Draft202012Validator
-    return cls(target)  # type: ignore[no-any-return]
+    return jsonschema.Draft202012Validator(target)
 
 
 def _allowed_keys(path: Path, instance: Mapping[str, Any]) -> list[str]:
@@ -38,7 +37,7 @@ def _allowed_keys(path: Path, instance: Mapping[str, Any]) -> list[str]:
         return list(s["properties"])
     if path == ("ship",):
         return list(s["$defs"]["ship"]["properties"])
-    if len(path) == 2 and path[0] == "rules" or path == ():
+    if (len(path) == 2 and path[0] == "rules") or path == ():
         keys = list(s["$defs"]["rule"]["properties"])
         kinds = [instance["kind"]] if instance.get("kind") in KINDS else list(KINDS)
         for k in kinds:
@@ -73,9 +72,11 @@ def _describe(err: jsonschema.ValidationError, base: Path) -> tuple[Path, str]:
     """Turn one jsonschema error into (path of the offending key, message)."""
     path: Path = (*base, *err.absolute_path)
     v = err.validator
-    inst = err.instance
+    inst: Any = err.instance
+    expected: Any = err.validator_value
+    where_schema: Any = err.schema
     if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
-        allowed = _allowed_keys(path if base == () else path, inst)
+        allowed = _allowed_keys(path, inst)
         unknown = [k for k in inst if k not in allowed] or list(inst)
         key = unknown[0]
         where = "in a rule" if len(path) == 2 and path[0] == "rules" else (
@@ -90,25 +91,25 @@ def _describe(err: jsonschema.ValidationError, base: Path) -> tuple[Path, str]:
     if v == "enum" and path and path[-1] == "kind":
         return path, f"unknown rule kind {inst!r}{_suggest(str(inst), KINDS)}; expected one of: " + ", ".join(KINDS)
     if v == "enum":
-        return path, f"expected one of {', '.join(repr(x) for x in err.validator_value)}, got {inst!r}"
+        return path, f"expected one of {', '.join(repr(x) for x in expected)}, got {inst!r}"
     if v == "required":
-        missing = [k for k in err.validator_value if k not in inst]
+        missing = [k for k in expected if k not in inst]
         return path, f"missing required key {missing[0]!r}"
-    if v == "propertyNames":
+    if v == "propertyNames" or (v == "pattern" and "propertyNames" in err.relative_schema_path):
         return (*path, str(inst)) if isinstance(inst, str) else path, (
             f"invalid rule id {inst!r}: ids are lower-case letters, digits and '-' ([a-z0-9][a-z0-9-]*)")
     if v == "const":
-        return path, f"expected {err.validator_value!r}, got {inst!r}"
+        return path, f"expected {expected!r}, got {inst!r}"
     if v == "oneOf":
-        subs = err.validator_value
+        subs = expected
         kinds = [_expected(s) if "$ref" not in s else "a glob or a list of globs" for s in subs]
         if any("$ref" in s for s in subs) or path[-1:] in (("paths",), ("ignore",)):
             return path, f"expected a glob or a list of globs, got {_show(inst)}"
         return path, f"expected {' or '.join(kinds)}, got {_show(inst)}"
     if v == "type":
-        return path, f"expected {_expected(err.schema)}, got {_show(inst)}"
+        return path, f"expected {_expected(where_schema)}, got {_show(inst)}"
     if v == "pattern":
-        return path, f"{inst!r} does not match the expected form /{err.validator_value}/"
+        return path, f"{inst!r} does not match the expected form /{expected}/"
     return path, err.message
 
 
@@ -139,20 +140,15 @@ def check_document(
     errors = list(_validator(ref).iter_errors(doc))
     if not errors:
         return
-    collected: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str, str]] = []  # line, dotted path, file, message
     for err in _flatten(errors):
         path, message = _describe(err, base)
-        if line_of is not None:
-            file, line = line_of(path)
-        else:
-            file, line = label, _nearest_line(lines, path)
-        collected.append((line or 0, dotted(path), f"{file}|{message}"))
-    collected.sort()
-    line, p, rest = collected[0]
-    file, message = rest.split("|", 1)
-    others = tuple(f"{f.split('|', 1)[0]}:{ln}: {pp}: {m.split('|', 1)[1]}" for ln, pp, m in collected[1:6]
-                   for f in [m])
-    raise ConfigError(message, file=file, line=line or None, path=p or None, details=others)
+        file, line = line_of(path) if line_of is not None else (label, _nearest_line(lines, path))
+        found.append((line or 0, dotted(path), file, message))
+    found.sort()
+    line, where, file, message = found[0]
+    others = tuple(f"{f}:{ln}: {p}: {m}" for ln, p, f, m in found[1:6])
+    raise ConfigError(message, file=file, line=line or None, path=where or None, details=others)
 
 
 def _flatten(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:

@@ -1,0 +1,148 @@
+"""Fixtures: real git repositories in temp dirs, driven through the real ``wfguard`` entry point.
+
+Every test runs with its own HOME and global git config, a fixed identity and default branch,
+and none of the caller's GIT_* or WFGUARD_* variables, so it holds on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+def wfguard_argv() -> list[str]:
+    exe = Path(sys.executable).parent / "wfguard"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("wfguard")
+    return [found] if found else [sys.executable, "-m", "wfguard"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    for key in list(os.environ):
+        if key.startswith(("GIT_", "WFGUARD_", "GITHUB_", "GITLAB", "CI_")) or key in (
+            "NO_COLOR", "FORCE_COLOR", "CI",
+        ):
+            monkeypatch.delenv(key, raising=False)
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test User\n\temail = test@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        "[advice]\n\tdetachedHead = false\n[protocol \"file\"]\n\tallow = always\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+class Result:
+    def __init__(self, proc: subprocess.CompletedProcess[str]) -> None:
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+class GitRepo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str, check: bool = True, input: str | None = None,
+            env: Mapping[str, str] | None = None) -> str:
+        proc = subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True,
+                              input=input, env={**os.environ, **(env or {})})
+        if check and proc.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+        return proc.stdout.strip()
+
+    def write(self, rel: str, content: str | bytes = "x\n") -> Path:
+        p = self.path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+        return p
+
+    def commit(self, message: str, *files: tuple[str, str | bytes] | str, allow_empty: bool = False) -> str:
+        for f in files:
+            if isinstance(f, tuple):
+                self.write(*f)
+                self.git("add", "--", f[0])
+            else:
+                if not (self.path / f).exists():
+                    self.write(f, f"{f}\n")
+                self.git("add", "--", f)
+        args = ["commit", "-q", "--no-verify", "-m", message]
+        if allow_empty:
+            args.append("--allow-empty")
+        self.git(*args)
+        return self.git("rev-parse", "HEAD")
+
+    def config(self, text: str) -> None:
+        self.write(".wfguard.yml", text)
+
+    def wfguard(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None,
+                cwd: Path | None = None) -> Result:
+        proc = subprocess.run([*wfguard_argv(), *args], cwd=cwd or self.path, capture_output=True,
+                              text=True, input=input, env={**os.environ, **(env or {})},
+                              timeout=120)
+        return Result(proc)
+
+    def check(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
+        return self.wfguard("check", "--format", "json", *args, env=env)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[GitRepo]:
+    path = tmp_path / "repo"
+    path.mkdir()
+    r = GitRepo(path)
+    r.git("init", "-q")
+    yield r
+
+
+CHANGELOG_CONFIG = """\
+version: 1
+extends: [changelog-fragments, conventional-commits]
+rules:
+  changelog:
+    paths: ["src/**"]
+"""
+
+
+@pytest.fixture
+def feature_repo(repo: GitRepo) -> GitRepo:
+    """main with one commit and a config; the work happens on branch feat/x."""
+    repo.config(CHANGELOG_CONFIG)
+    repo.write("changelog.d/.gitkeep", "")
+    repo.commit("chore: start", ".wfguard.yml", "changelog.d/.gitkeep", "README.md")
+    repo.git("switch", "-q", "-c", "feat/x")
+    return repo
+
+
+def result_of(report: Mapping[str, Any], rule: str) -> Mapping[str, Any]:
+    for r in report["results"]:
+        if r["rule"] == rule:
+            return r
+    raise AssertionError(f"no result for {rule!r} in {report}")
