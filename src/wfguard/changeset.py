@@ -8,12 +8,13 @@ added lines are fetched only when a rule asks for them.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import git
-from .git import EMPTY_TREE, BlobReader
+from .git import EMPTY_TREE, ZERO_SHA, BlobReader
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ class ChangedPath:
 class Commit:
     sha: str
     message: str
-    trailers: tuple[tuple[str, str], ...] = ()
     parents: tuple[str, ...] = ()
+
+    @property
+    def trailers(self) -> list[tuple[str, str]]:
+        return parse_trailers(self.message)
 
     @property
     def header(self) -> str:
@@ -73,7 +77,17 @@ class ChangeSet:
     # the args that select this change for `git diff` (range or --cached)
     diff_spec: tuple[str, ...] = ()
     _blobs: BlobReader | None = field(default=None, repr=False)
+    _branch_looked_up: bool = field(default=False, repr=False)
     _added: dict[str, list[AddedLine]] | None = field(default=None, repr=False)
+
+    def current_branch(self) -> str | None:
+        """The branch, asking git only the first time a rule needs it (None: detached HEAD)."""
+        if self.branch is None and not self._branch_looked_up:
+            from .repo import current_branch
+
+            self.branch = current_branch(self.root)
+            self._branch_looked_up = True
+        return self.branch
 
     @property
     def blobs(self) -> BlobReader:
@@ -85,6 +99,12 @@ class ChangeSet:
         if cp.new_oid is None or cp.deleted:
             return b""
         return self.blobs.read(cp.new_oid, limit)
+
+    def contents(self, cps: Sequence[ChangedPath], limit: int = 1 << 20) -> dict[str, bytes | None]:
+        """New contents of many paths in one git call; None for those over ``limit`` bytes."""
+        oids = [c.new_oid for c in cps if c.new_oid and c.is_file]
+        by_oid = self.blobs.read_many(oids, limit) if oids else {}
+        return {c.path: (by_oid.get(c.new_oid) if c.new_oid and c.is_file else b"") for c in cps}
 
     def sizes(self, cps: Sequence[ChangedPath]) -> dict[str, int]:
         oids = [c.new_oid for c in cps if c.new_oid and c.is_file]
@@ -116,19 +136,24 @@ class ChangeSet:
             msgs.append(self.message)
         return msgs
 
-    def trailers(self) -> list[tuple[str, str]]:
-        out = [t for c in self.commits for t in c.trailers]
-        if self.message is not None:
-            out.extend(parse_trailers(self.message))
+    def trailer_values(self, key: str) -> list[str]:
+        """Values of trailer ``key`` in every message of the change (case-insensitive key)."""
+        needle = key.lower()
+        out: list[str] = []
+        for message in self.all_messages:
+            if needle in message.lower():  # most messages have no such trailer: skip parsing them
+                out += [v for k, v in parse_trailers(message) if k.lower() == key.lower()]
         return out
 
 
 # --- building change sets -------------------------------------------------------------------
 
+def _diff_argv(spec: Sequence[str]) -> list[str]:
+    return ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv", *spec]
+
+
 def diff_paths(root: Path, spec: Sequence[str]) -> tuple[ChangedPath, ...]:
-    proc = git.run(["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
-                    *spec], root)
-    return parse_raw(git.split_z(proc.stdout))
+    return parse_raw(git.split_z(git.run(_diff_argv(spec), root).stdout))
 
 
 def parse_raw(fields: Sequence[str]) -> tuple[ChangedPath, ...]:
@@ -147,48 +172,44 @@ def parse_raw(fields: Sequence[str]) -> tuple[ChangedPath, ...]:
         else:
             old, new = None, fields[i + 1]
             i += 2
-        out.append(ChangedPath(
-            path=new, status=letter, old_path=old,
-            old_oid=None if set(old_oid) == {"0"} else old_oid,
-            new_oid=None if set(new_oid) == {"0"} else new_oid,
-            new_mode=new_mode,
-        ))
+        out.append(ChangedPath(new, letter, old, None if old_oid == ZERO_SHA else old_oid,
+                               None if new_oid == ZERO_SHA else new_oid, new_mode))
     return tuple(out)
 
 
-_LOG_FORMAT = "%H%x00%P%x00%B%x00%(trailers:only,unfold)"
+_LOG_FORMAT = "%H%x00%P%x00%B"
 
 
-def log_commits(root: Path, revs: Sequence[str]) -> tuple[Commit, ...]:
-    """Every commit in ``revs`` (oldest first) with message and trailers, in one git call."""
-    proc = git.run(["log", "-z", "--reverse", f"--format={_LOG_FORMAT}", *revs, "--"], root)
-    parts = git.split_z(proc.stdout)
+def _log_argv(revs: Sequence[str]) -> list[str]:
+    return ["log", "-z", "--reverse", f"--format={_LOG_FORMAT}", *revs, "--"]
+
+
+def parse_log(data: bytes | Iterable[str]) -> tuple[Commit, ...]:
+    fields = iter(git.split_z(data) if isinstance(data, bytes) else data)
     commits = []
-    for i in range(0, len(parts) - 3, 4):
-        sha, parents, body, trailers = parts[i : i + 4]
-        commits.append(Commit(
-            sha=sha.strip(), message=body, parents=tuple(parents.split()),
-            trailers=tuple(_trailer_lines(trailers)),
-        ))
+    for sha in fields:
+        parents = next(fields, "")
+        message = next(fields, "")
+        commits.append(Commit(sha.strip(), message, tuple(parents.split())))
     return tuple(commits)
 
 
-def _trailer_lines(text: str) -> Iterable[tuple[str, str]]:
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            yield key.strip(), value.strip()
+def log_commits(root: Path, revs: Sequence[str]) -> tuple[Commit, ...]:
+    """Every commit in ``revs`` (oldest first) with its message, in one git call."""
+    return parse_log(git.run(_log_argv(revs), root).stdout)
 
 
 _TRAILER_RX = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
 
 
 def parse_trailers(message: str) -> list[tuple[str, str]]:
-    """Trailers of a message not yet committed: the last paragraph's ``Key: value`` lines."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", message.strip()) if p.strip()]
+    """Trailers as git reads them: the last paragraph (not the subject), when it is all
+    ``Key: value`` lines, or at least a quarter of them with a git-written one among them."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", message.strip()) if p.strip()]
     if len(paragraphs) < 2:
         return []
-    found = []
+    found: list[tuple[str, str]] = []
+    other = 0
     for line in paragraphs[-1].splitlines():
         m = _TRAILER_RX.match(line)
         if m:
@@ -196,6 +217,10 @@ def parse_trailers(message: str) -> list[tuple[str, str]]:
         elif line[:1].isspace() and found:  # a folded continuation line
             key, value = found[-1]
             found[-1] = (key, f"{value} {line.strip()}")
+        elif not line.startswith("#"):
+            other += 1
+    if other and not (len(found) * 3 >= other and any(k.lower() == "signed-off-by" for k, _ in found)):
+        return []
     return found
 
 
@@ -204,9 +229,52 @@ def from_range(root: Path, stage: str, base: str | None, head: str,
     """The change of ``base..head``; no base means everything ``head`` contains."""
     spec = (base or EMPTY_TREE, head)
     revs = [f"{base}..{head}"] if base else [head]
+    # the two independent git calls run side by side
+    log, diff = git.run_parallel([_log_argv(revs), _diff_argv(spec)], root)
     return ChangeSet(
-        stage=stage, root=root, paths=diff_paths(root, spec), commits=log_commits(root, revs),
+        stage=stage, root=root, paths=parse_raw(git.split_z(diff)), commits=parse_log(log),
         branch=branch, base=base, head=head, diff_spec=spec, target_refs=tuple(target_refs),
+    )
+
+
+class PendingLog:
+    """A ``git log`` started as early as possible, drained by a thread so git never waits on a
+    full pipe: the history walk overlaps whatever the caller does meanwhile (imports, config)."""
+
+    def __init__(self, root: Path, revs: Sequence[str]) -> None:
+        self.args = _log_argv(revs)
+        self.proc = git.popen(self.args, root)
+        self._data = b""
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        self._data = self.proc.stdout.read()
+
+    def commits(self) -> tuple[Commit, ...]:
+        self._thread.join()
+        self.proc.stdout = None  # drained by the thread already
+        git.finish(self.proc, self.args)
+        return parse_log(self._data)
+
+
+def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | None = None,
+                    pending: PendingLog | None = None) -> ChangeSet:
+    """The change of ``merge-base(base, head)..head``: what a pull request shows.
+
+    ``log base..head`` needs no merge-base. When the log shows ``base`` as a parent of a
+    commit in the range, ``base`` is the merge-base and the costly ``merge-base`` walk is not
+    needed; the diff then starts from it.
+    """
+    commits = (pending or PendingLog(root, [f"{base}..{head}"])).commits()
+    if base == head or any(base in c.parents for c in commits):
+        merge_base = base  # base is an ancestor of head: it is the merge-base, no walk needed
+    else:
+        merge_base = git.out(["merge-base", base, head], root)
+    return ChangeSet(
+        stage=stage, root=root, paths=diff_paths(root, (merge_base, head)), commits=commits,
+        branch=branch, base=merge_base, head=head, diff_spec=(merge_base, head),
     )
 
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import git
+from . import changeset, git
+from .changeset import ChangeSet
 from .errors import GitError
 from .repo import Repo, resolve
 
@@ -17,7 +18,7 @@ SHALLOW_HINT = ("fetch the history the check needs: 'git fetch --unshallow' (or 
 
 @dataclass(frozen=True)
 class Range:
-    base: str | None  # the merge-base; None when head has no history to compare with
+    base: str | None  # the base commit (the merge-base is found with the change set)
     head: str
     base_ref: str | None  # what the base was asked as (a branch, a sha)
     source: str  # where it came from: "--base", "github", "gitlab", "default-branch"
@@ -39,8 +40,7 @@ def _branch(env: Mapping[str, str], repo: Repo) -> str | None:
             return _get(env, key)
     if _get(env, "GITHUB_REF_TYPE") == "branch" and _get(env, "GITHUB_REF_NAME"):
         return _get(env, "GITHUB_REF_NAME")
-    from .repo import current_branch
-    return current_branch(repo.root)
+    return None  # from git only if a rule needs it: see ChangeSet.branch
 
 
 def _default_branch(root: Path) -> str | None:
@@ -77,36 +77,61 @@ def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]
     return None, ""
 
 
+def _resolve_pair(root: Path, base: str, head: str) -> tuple[str | None, str | None]:
+    """Both revisions in one git call (the usual case), one by one only to report which is bad."""
+    proc = git.run(["rev-parse", "--end-of-options", f"{base}^{{commit}}", f"{head}^{{commit}}"], root, check=False)
+    shas = proc.stdout.decode().split()
+    if proc.returncode == 0 and len(shas) == 2:
+        return shas[0], shas[1]
+    return resolve(root, base), resolve(root, head)
+
+
 def resolve_range(repo: Repo, base: str | None, head: str | None, env: Mapping[str, str]) -> Range:
+    """Resolve what to compare. ``Range.base`` is the base commit; the merge-base is computed
+    by ``changeset`` together with the log, so history is walked by git processes side by side."""
     head_ref = head or "HEAD"
-    head_sha = resolve(repo.root, head_ref)
-    if head_sha is None:
-        if head is None:
-            raise GitError("this repository has no commits yet: there is nothing to check",
-                           hint="commit first, or pass --head REV")
-        raise GitError(f"--head {head!r} is not a commit in this repository")
     source = "--base"
     if base is None:
         base, source = _base_from_env(env, repo.root)
     if base is None:
         base, source = _default_branch(repo.root), "default-branch"
-        if base is None:
-            raise GitError(
-                "cannot tell which commits to check: no --base, no CI variables, and no "
-                "origin/HEAD, origin/main or origin/master",
-                hint="pass --base REV (e.g. --base origin/main)")
-    base_sha = resolve(repo.root, base)
+    if base is None:
+        if resolve(repo.root, head_ref) is None:
+            raise GitError("this repository has no commits yet: there is nothing to check",
+                           hint="commit first, or pass --head REV")
+        raise GitError(
+            "cannot tell which commits to check: no --base, no CI variables, and no "
+            "origin/HEAD, origin/main or origin/master",
+            hint="pass --base REV (e.g. --base origin/main)")
+    base_sha, head_sha = _resolve_pair(repo.root, base, head_ref)
+    if head_sha is None:
+        if head is None:
+            raise GitError("this repository has no commits yet: there is nothing to check",
+                           hint="commit first, or pass --head REV")
+        raise GitError(f"--head {head!r} is not a commit in this repository")
     if base_sha is None:
         if repo.shallow:
             raise GitError(f"the base {base!r} is not in this shallow clone", hint=SHALLOW_HINT)
         raise GitError(f"the base {base!r} is not a commit in this repository",
                        hint="fetch it first (git fetch origin) or pass --base REV")
-    proc = git.run(["merge-base", base_sha, head_sha], repo.root, check=False)
-    if proc.returncode != 0:
+    return Range(base_sha, head_sha, base, source, _branch(env, repo))
+
+
+def start_log(repo: Repo, rng: Range) -> changeset.PendingLog:
+    return changeset.PendingLog(repo.root, [f"{rng.base}..{rng.head}"])
+
+
+def changes(repo: Repo, rng: Range, stage: str = "ci", pending: changeset.PendingLog | None = None) -> ChangeSet:
+    """The change set of merge-base(base, head)..head, with a shallow clone's missing history
+    reported as such rather than passed over."""
+    try:
+        return changeset.from_merge_base(repo.root, stage, rng.base or "", rng.head, branch=rng.branch,
+                                         pending=pending)
+    except GitError as exc:
+        if "merge base" not in exc.message and "merge-base" not in exc.message:
+            raise
         if repo.shallow:
-            raise GitError(f"{base!r} and {head_ref!r} share no history in this shallow clone",
-                           hint=SHALLOW_HINT)
-        raise GitError(f"{base!r} and {head_ref!r} share no history: there is no merge-base",
-                       hint="pass --base with a commit that the checked branch grew from")
-    merge_base = proc.stdout.decode().strip()
-    return Range(merge_base, head_sha, base, source, _branch(env, repo))
+            raise GitError(f"{rng.base_ref!r} and {rng.head[:10]} share no history in this shallow clone",
+                           hint=SHALLOW_HINT) from None
+        raise GitError(f"{rng.base_ref!r} and {rng.head[:10]} share no history: there is no merge-base",
+                       hint="pass --base with a commit that the checked branch grew from") from None

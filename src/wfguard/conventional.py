@@ -50,17 +50,39 @@ def parse_header(header: str) -> Header | None:
     return Header(m.group(1), m.group(2), bool(m.group(3)), m.group(4))
 
 
+_CHORE_PREFIX = re.compile(r"^chore(\([^)]+\))?:")
+_SKIP_CI = (re.compile(r"\[(skip|ci)(-|\s)(ci|skip)\]", re.I), re.compile(r"\((skip|ci)(-|\s)(ci|skip)\)", re.I))
+# Cheap pre-tests: every message commitlint ignores starts like one of these.
+_MACHINE_START = re.compile(r"^(?:Merge|Revert|revert|Reapply|reapply|amend!|fixup!|squash!|Auto)")
+_VERSION_START = re.compile(r"^(?:v?\d|chore|\[|\()")
+
+
 def _is_semver_bump(message: str) -> bool:
     first = message.split("\n", 1)[0]
-    stripped = re.sub(r"^chore(\([^)]+\))?:", "", first)
-    stripped = re.sub(r"\[(skip|ci)(-|\s)(ci|skip)\]", "", stripped, flags=re.I)
-    stripped = re.sub(r"\((skip|ci)(-|\s)(ci|skip)\)", "", stripped, flags=re.I).strip()
-    return bool(_SEMVER.match(stripped))
+    stripped = _CHORE_PREFIX.sub("", first)
+    for rx in _SKIP_CI:
+        stripped = rx.sub("", stripped, count=1)
+    return bool(_SEMVER.match(stripped.strip()))
 
 
 def is_ignored(message: str) -> bool:
     """Messages git (or a forge) writes itself, which no person should have to reword."""
-    return any(rx.search(message) for rx in _IGNORED) or _is_semver_bump(message)
+    start = message.lstrip(" ")
+    if _MACHINE_START.match(start) or "\nMerge" in message:
+        if any(rx.search(message) for rx in _IGNORED):
+            return True
+    return bool(_VERSION_START.match(start)) and _is_semver_bump(message)
+
+
+def _fast_valid(types: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex that accepts the usual valid header outright: a listed type, any scope, and a
+    description starting with a lower-case ASCII letter and ending in neither '.' nor a space.
+    Anything it does not accept gets the full, rule-by-rule check."""
+    words = [t for t in types if re.fullmatch(r"\w+", t, re.ASCII)]
+    if not words:
+        return None
+    alternation = "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternation})(?:\(.*\))?!?: [a-z](?:.*[^\s.])?", re.ASCII)
 
 
 def is_git_generated(message: str) -> bool:
@@ -78,50 +100,82 @@ def _subject_case_problem(subject: str) -> str | None:
     return None
 
 
-def check(message: str, types: tuple[str, ...] | list[str] = TYPES,
-          header_max: int | None = HEADER_MAX, line_max: int | None = LINE_MAX) -> list[str]:
-    """The problems with ``message`` (a full commit message); empty when it passes."""
-    if is_ignored(message):
-        return []
-    # conventional-commits-parser drops leading blank lines and reads the header from the first line
-    stripped = message.lstrip("\r\n")
-    header = stripped.split("\n", 1)[0].rstrip("\r")
-    problems: list[str] = []
-    if header.strip() != header:
-        problems.append("the header must not start or end with whitespace")
-    if header_max is not None and len(header) > header_max:
-        problems.append(f"the header is {len(header)} characters long; at most {header_max} allowed")
-    parsed = parse_header(header)
-    if parsed is None or not parsed.type:
-        problems.append(
-            "the header must look like 'type(scope): description', e.g. 'feat(api): add export'; "
-            f"types: {', '.join(types)}"
-        )
-        if header.endswith(".") and not header.endswith("..."):
-            problems.append("the header must not end with a full stop")
+class Checker:
+    """The preset's checks for one configuration (types, lengths), prepared once."""
+
+    def __init__(self, types: tuple[str, ...] | list[str] = TYPES, header_max: int | None = HEADER_MAX,
+                 line_max: int | None = LINE_MAX) -> None:
+        self.types = tuple(types)
+        self.header_max = header_max
+        self.line_max = line_max
+        self._fast = _fast_valid(self.types) if header_max is not None else None
+
+    def problems(self, message: str) -> list[str]:
+        """What is wrong with ``message`` (a full commit message); empty when it passes."""
+        if is_ignored(message):
+            return []
+        return self.problems_of_authored(message)
+
+    def problems_of_authored(self, message: str) -> list[str]:
+        """``problems`` for a message known not to be one commitlint ignores."""
+        if self._fast is not None and message[:1] not in ("\n", "\r"):
+            header, _, body = message.partition("\n")
+            line_max = self.line_max
+            if (len(header) <= (self.header_max or 0) and self._fast.fullmatch(header)
+                    and (line_max is None or len(body) <= line_max
+                         or max(map(len, body.split("\n"))) <= line_max)):
+                return []
+        return self._full(message)
+
+    def _full(self, message: str) -> list[str]:
+        types, header_max, line_max = self.types, self.header_max, self.line_max
+        # conventional-commits-parser drops leading blank lines and reads the header from the first line
+        stripped = message.lstrip("\r\n")
+        header, _, body = stripped.partition("\n")
+        header = header.rstrip("\r")
+        problems: list[str] = []
+        if header.strip() != header:
+            problems.append("the header must not start or end with whitespace")
+        if header_max is not None and len(header) > header_max:
+            problems.append(f"the header is {len(header)} characters long; at most {header_max} allowed")
+        m = _HEADER.match(header)
+        full_stop = header.endswith(".") and not header.endswith("...")
+        if m is None or not m.group(1):
+            problems.append(
+                "the header must look like 'type(scope): description', e.g. 'feat(api): add export'; "
+                f"types: {', '.join(types)}"
+            )
+            if full_stop:
+                problems.append("the header must not end with a full stop")
+            return problems
+        ctype, subject = m.group(1), m.group(4)
+        if ctype not in types:
+            if ctype.lower() != ctype:
+                problems.append(f"the type {ctype!r} must be lower case")
+            problems.append(f"the type {ctype!r} is not one of: {', '.join(types)}")
+        if not subject:
+            problems.append("the description after 'type: ' is empty")
+        else:
+            if full_stop and header.find(":") != len(header) - 1:
+                problems.append("the description must not end with a full stop")
+            case = _subject_case_problem(subject)
+            if case:
+                problems.append(case)
+        if line_max is not None and len(body) > line_max:  # only then can one line be too long
+            for line in body.split("\n"):
+                if len(line.rstrip("\r")) > line_max and not _URL.search(line):
+                    problems.append(f"body and footer lines must be at most {line_max} characters "
+                                    f"(one is {len(line.rstrip())})")
+                    break
         return problems
-    if parsed.type.lower() != parsed.type:
-        problems.append(f"the type {parsed.type!r} must be lower case")
-    if parsed.type not in types:
-        problems.append(f"the type {parsed.type!r} is not one of: {', '.join(types)}")
-    if not parsed.subject:
-        problems.append("the description after 'type: ' is empty")
-    else:
-        colon = header.find(":")
-        if header.endswith(".") and not header.endswith("...") and colon != len(header) - 1:
-            problems.append("the description must not end with a full stop")
-        case = _subject_case_problem(parsed.subject)
-        if case:
-            problems.append(case)
-    if line_max is not None:
-        body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-        for line in body.split("\n"):
-            line = line.rstrip("\r")
-            if len(line) > line_max and not _URL.search(line):
-                problems.append(f"body and footer lines must be at most {line_max} characters "
-                                f"(one is {len(line)})")
-                break
-    return problems
+
+
+_DEFAULT = Checker()
+
+
+def check(message: str) -> list[str]:
+    """The problems of ``message`` under the preset's defaults; empty when it passes."""
+    return _DEFAULT.problems(message)
 
 
 def slug(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import GitError
@@ -46,6 +46,44 @@ def run(
         msg = proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         raise GitError(msg.splitlines()[-1] if msg else msg, details=tuple(msg.splitlines()[:-1]))
     return proc
+
+
+def popen(args: Sequence[str], cwd: str | Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["git", *_BASE_ARGS, *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env())
+
+
+def finish(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
+    """Wait for a process started with ``popen``; its stdout, or GitError with git's message."""
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        msg = stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        raise GitError(msg.splitlines()[-1], details=tuple(msg.splitlines()[:-1]))
+    return stdout
+
+
+def stream_z(proc: subprocess.Popen[bytes]) -> Iterator[str]:
+    """NUL-separated fields of a running process's stdout, yielded as they arrive, so parsing
+    overlaps with git still producing output."""
+    assert proc.stdout is not None
+    pending = b""
+    read = proc.stdout.read1 if hasattr(proc.stdout, "read1") else proc.stdout.read
+    while True:
+        chunk = read(1 << 16)
+        if not chunk:
+            break
+        pending += chunk
+        *fields, pending = pending.split(b"\0")
+        for f in fields:
+            yield f.decode("utf-8", "surrogateescape")
+    if pending:
+        yield pending.decode("utf-8", "surrogateescape")
+
+
+def run_parallel(commands: Sequence[Sequence[str]], cwd: str | Path) -> list[bytes]:
+    """Run independent git commands concurrently; their stdouts, in order."""
+    procs = [popen(args, cwd) for args in commands]
+    return [finish(proc, args) for args, proc in zip(commands, procs)]
 
 
 def out(args: Sequence[str], cwd: str | Path, *, input: bytes | None = None) -> str:
@@ -115,6 +153,26 @@ class BlobReader:
                 if len(parts) == 3:
                     self._sizes[parts[0]] = int(parts[2])
         return {o: self._sizes.get(o, 0) for o in oids}
+
+    def read_many(self, oids: Sequence[str], limit: int = 1 << 20) -> dict[str, bytes | None]:
+        """Contents of many blobs in one call; blobs over ``limit`` bytes map to None (not read)."""
+        sizes = self.sizes(oids)
+        small = [o for o in dict.fromkeys(oids) if sizes.get(o, 0) <= limit]
+        result: dict[str, bytes | None] = {o: None for o in oids}
+        if not small:
+            return result
+        data = run(["cat-file", "--batch"], self._cwd, input="\n".join(small).encode() + b"\n").stdout
+        pos = 0
+        for oid in small:
+            end = data.index(b"\n", pos)
+            header = data[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            result[oid] = data[pos : pos + size]
+            pos += size + 1
+        return result
 
     def close(self) -> None:
         if self._proc is not None:

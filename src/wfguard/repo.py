@@ -23,26 +23,24 @@ class Repo:
 
 
 def discover(cwd: str | Path = ".") -> Repo:
-    proc = git.run(
-        ["rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir",
-         "--is-shallow-repository"],
-        cwd, check=False,
-    )
-    if proc.returncode != 0:
-        raise GitError(f"not inside a git repository: {Path(cwd).resolve()}",
-                       hint="run wfguard from inside a git work tree (git init to start one)")
-    bare_s, git_dir_s, common_s, shallow_s = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:4]
     base = Path(cwd).resolve()
+    # --show-toplevel fails in a bare repository, so ask for it last and read what came out
+    proc = git.run(["rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir",
+                    "--is-shallow-repository", "--show-toplevel"], cwd, check=False)
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 4:
+        raise GitError(f"not inside a git repository: {base}",
+                       hint="run wfguard from inside a git work tree (git init to start one)")
+    bare_s, git_dir_s, common_s, shallow_s = lines[:4]
+    bare = bare_s == "true"
     git_dir = (base / git_dir_s).resolve()
     common = (base / common_s).resolve()
-    bare = bare_s == "true"
     if bare:
         root = git_dir
+    elif len(lines) >= 5 and proc.returncode == 0:
+        root = Path(lines[4])
     else:
-        top = git.run(["rev-parse", "--show-toplevel"], cwd, check=False)
-        if top.returncode != 0:
-            raise GitError("this command must run inside the work tree, not in the .git folder")
-        root = Path(top.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+        raise GitError("this command must run inside the work tree, not in the .git folder")
     return Repo(root=root, git_dir=git_dir, common_dir=common, shallow=shallow_s == "true", bare=bare)
 
 

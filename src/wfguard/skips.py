@@ -30,9 +30,7 @@ class Decision:
 def requests(cs: ChangeSet, env: Mapping[str, str]) -> dict[str, list[Request]]:
     out: dict[str, list[Request]] = {}
     if cs.stage in TRAILER_STAGES:
-        for key, value in cs.trailers():
-            if key.lower() != TRAILER.lower():
-                continue
+        for value in cs.trailer_values(TRAILER):
             rule, _, reason = value.partition(":")
             for rid in rule.split(","):
                 if rid.strip():

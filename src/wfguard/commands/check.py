@@ -13,11 +13,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from .. import changeset, engine, events
-from ..cirange import resolve_range
-from ..render import text
-from ..render.style import Styler, use_color
-from .common import emit, guarded, load_config, open_repo
+from ..cirange import changes, resolve_range, start_log
+from .common import emit, guarded, open_repo
 
 FORMATS = ("text", "json")
 
@@ -41,9 +38,16 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text",
         output: str | None = None, verbose: bool = False) -> int:
     start = time.perf_counter()
     repo = open_repo()
-    config = load_config(repo)
     rng = resolve_range(repo, base, head, os.environ)
-    cs = changeset.from_range(repo.root, "ci", rng.base, rng.head, branch=rng.branch)
+    # git walks the history while Python imports the engine and loads the config
+    pending = start_log(repo, rng)
+    from .. import engine, events
+    from ..render import text
+    from ..render.style import Styler, use_color
+    from .common import load_config
+
+    config = load_config(repo)
+    cs = changes(repo, rng, pending=pending)
     try:
         report = engine.evaluate(config, cs, os.environ)
     finally:

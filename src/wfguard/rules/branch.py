@@ -47,14 +47,14 @@ class BranchRule:
                     problems.append(Message(
                         f"branch name {name!r} does not match /{self.pattern.pattern}/"))
         else:
-            if cs.branch is None:
+            branch = cs.current_branch()
+            if branch is None:
                 return Outcome.not_applicable("no branch (detached HEAD)")
-            protected = self.is_protected(cs.branch)
+            protected = self.is_protected(branch)
             if protected and cs.stage != "ci":  # CI builds protected branches after every merge
-                problems.append(Message(f"committing directly to the protected branch {cs.branch!r}"))
-            elif not protected and self.pattern and not self.pattern.fullmatch(cs.branch):
-                problems.append(Message(
-                    f"branch name {cs.branch!r} does not match /{self.pattern.pattern}/"))
+                problems.append(Message(f"committing directly to the protected branch {branch!r}"))
+            elif not protected and self.pattern and not self.pattern.fullmatch(branch):
+                problems.append(Message(f"branch name {branch!r} does not match /{self.pattern.pattern}/"))
         if problems:
             return Outcome.failed(problems, ("git switch -c <type>/<topic>",))
         return Outcome.passed()

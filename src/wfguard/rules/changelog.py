@@ -6,6 +6,7 @@ import posixpath
 import re
 from typing import Any, ClassVar
 
+from ..changeset import ChangedPath
 from ..fragments import Fragment, is_ignored_file, parse_name
 from ..model import RuleConfig
 from .base import Context, Message, Outcome, listing
@@ -54,6 +55,7 @@ class ChangelogRule:
         output: str = self.frag.get("output", "CHANGELOG.md")
         valid: list[Fragment] = []
         problems: list[Message] = []
+        named: list[tuple[ChangedPath, Fragment]] = []
         for cp in ctx.changes.paths:
             if cp.deleted or not cp.path.startswith(folder + "/"):
                 continue
@@ -62,18 +64,20 @@ class ChangelogRule:
             if is_ignored_file(filename):
                 continue
             if "/" in rel:
-                problems.append(Message(
-                    f"{cp.path} is in a subfolder: fragments live directly in {folder}/", cp.path))
+                problems.append(Message(f"{cp.path} is in a subfolder: fragments live directly in {folder}/", cp.path))
                 continue
             parsed = parse_name(filename, self.frag["types"], self.frag["extensions"])
             if isinstance(parsed, str):
                 problems.append(Message(parsed, cp.path))
-                continue
-            if not cp.is_file or not ctx.changes.content(cp, limit=1 << 16).strip():
-                problems.append(Message(f"{cp.path} is empty: write one line for the release notes",
-                                        cp.path))
-                continue
-            valid.append(parsed)
+            else:
+                named.append((cp, parsed))
+        bodies = ctx.changes.contents([cp for cp, _ in named]) if named else {}
+        for cp, fragment in named:
+            body = bodies.get(cp.path, b"")
+            if body is not None and not body.strip():  # None: too large to read, so not empty
+                problems.append(Message(f"{cp.path} is empty: write one line for the release notes", cp.path))
+            else:
+                valid.append(fragment)
         triggers = self._triggers(ctx, folder, output)
         if problems:
             return Outcome.failed(problems, (f"wfguard fix {self.config.id}",) if triggers else ())
@@ -87,7 +91,8 @@ class ChangelogRule:
             )
         if not triggers and not valid:
             return Outcome.not_applicable()
-        return Outcome.passed(*(f"fragment {f.name}.{f.type}" for f in valid))
+        names = [f"{f.name}.{f.type}" for f in valid]
+        return Outcome.passed(f"{len(valid)} fragment(s): {listing(names)}")
 
     def _file_mode(self, ctx: Context) -> Outcome:
         assert self.file is not None

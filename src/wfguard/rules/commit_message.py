@@ -25,6 +25,7 @@ class CommitMessageRule:
             self.subject_max = conventional.HEADER_MAX
         self.body_max: int | None = o.get("body_max_line", conventional.LINE_MAX if self.preset else None)
         self.trailers = [t.lower() for t in o.get("require_trailers") or ()]
+        self.checker = conventional.Checker(self.types, self.subject_max, self.body_max) if self.preset else None
         self.forbid = [re.compile(rx) for rx in o.get("forbid_subjects") or ()]
 
     def fix_hint(self) -> str:
@@ -45,13 +46,13 @@ class CommitMessageRule:
             parts.append("headers match none of " + ", ".join(f"/{r.pattern}/" for r in self.forbid))
         return "; ".join(parts)
 
-    def problems(self, message: str, trailers: list[tuple[str, str]] | None = None) -> list[str]:
+    def problems(self, message: str) -> list[str]:
         out: list[str] = []
-        header = message.lstrip("\r\n").split("\n", 1)[0]
         machine = conventional.is_ignored(message) if self.preset else conventional.is_git_generated(message)
+        header = message.lstrip("\r\n").partition("\n")[0]
         if not machine:
-            if self.preset == "conventional":
-                out += conventional.check(message, self.types, self.subject_max, self.body_max)
+            if self.checker is not None:
+                out += self.checker.problems_of_authored(message)
             elif self.subject_max is not None and len(header) > self.subject_max:
                 out.append(f"the header is {len(header)} characters long; at most {self.subject_max} allowed")
             if self.pattern and not self.pattern.search(header):
@@ -60,7 +61,7 @@ class CommitMessageRule:
             if rx.search(header):
                 out.append(f"the header matches the forbidden pattern /{rx.pattern}/")
         if self.trailers:
-            have = {k.lower() for k, _ in (trailers if trailers is not None else parse_trailers(message))}
+            have = {k.lower() for k, _ in parse_trailers(message)}
             missing = [t for t in self.config.options["require_trailers"] if t.lower() not in have]
             if missing:
                 flag = " (git commit -s adds it)" if "signed-off-by" in (m.lower() for m in missing) else ""
@@ -74,7 +75,7 @@ class CommitMessageRule:
             header = cs.message.split("\n", 1)[0]
             found += [Message(f"{p}  [{header!r}]") for p in self.problems(cs.message)]
         for c in cs.commits:
-            for p in self.problems(c.message, list(c.trailers)):
+            for p in self.problems(c.message):
                 found.append(Message(f"commit {c.short} {c.header!r}: {p}"))
         if cs.message is None and not cs.commits:
             return Outcome.not_applicable("no commit message in this change")
