@@ -68,9 +68,9 @@ def _is_semver_bump(message: str) -> bool:
 def is_ignored(message: str) -> bool:
     """Messages git (or a forge) writes itself, which no person should have to reword."""
     start = message.lstrip(" ")
-    if _MACHINE_START.match(start) or "\nMerge" in message:
-        if any(rx.search(message) for rx in _IGNORED):
-            return True
+    machine = _MACHINE_START.match(start) or "\nMerge" in message
+    if machine and any(rx.search(message) for rx in _IGNORED):
+        return True
     return bool(_VERSION_START.match(start)) and _is_semver_bump(message)
 
 

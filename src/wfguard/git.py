@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import GitError
@@ -60,30 +60,6 @@ def finish(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
         msg = stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         raise GitError(msg.splitlines()[-1], details=tuple(msg.splitlines()[:-1]))
     return stdout
-
-
-def stream_z(proc: subprocess.Popen[bytes]) -> Iterator[str]:
-    """NUL-separated fields of a running process's stdout, yielded as they arrive, so parsing
-    overlaps with git still producing output."""
-    assert proc.stdout is not None
-    pending = b""
-    read = proc.stdout.read1 if hasattr(proc.stdout, "read1") else proc.stdout.read
-    while True:
-        chunk = read(1 << 16)
-        if not chunk:
-            break
-        pending += chunk
-        *fields, pending = pending.split(b"\0")
-        for f in fields:
-            yield f.decode("utf-8", "surrogateescape")
-    if pending:
-        yield pending.decode("utf-8", "surrogateescape")
-
-
-def run_parallel(commands: Sequence[Sequence[str]], cwd: str | Path) -> list[bytes]:
-    """Run independent git commands concurrently; their stdouts, in order."""
-    procs = [popen(args, cwd) for args in commands]
-    return [finish(proc, args) for args, proc in zip(commands, procs)]
 
 
 def out(args: Sequence[str], cwd: str | Path, *, input: bytes | None = None) -> str:
