@@ -229,10 +229,10 @@ def from_range(root: Path, stage: str, base: str | None, head: str,
     """The change of ``base..head``; no base means everything ``head`` contains."""
     spec = (base or EMPTY_TREE, head)
     revs = [f"{base}..{head}"] if base else [head]
-    # the two independent git calls run side by side
-    log, diff = git.run_parallel([_log_argv(revs), _diff_argv(spec)], root)
+    pending = PendingLog(root, revs)  # the log and the diff run side by side
+    paths = diff_paths(root, spec)
     return ChangeSet(
-        stage=stage, root=root, paths=parse_raw(git.split_z(diff)), commits=parse_log(log),
+        stage=stage, root=root, paths=paths, commits=pending.commits(),
         branch=branch, base=base, head=head, diff_spec=spec, target_refs=tuple(target_refs),
     )
 
