@@ -63,3 +63,16 @@ def git(*args: str, cwd: Path, input: bytes | None = None) -> str:
            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
     proc = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, env=env, check=True)
     return proc.stdout.decode().strip()
+
+
+def update_results(section: str, body: str) -> None:
+    """Replace one section of bench/RESULTS.md (between its markers), keeping the others."""
+    path = Path(__file__).with_name("RESULTS.md")
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -7,9 +7,10 @@ added lines are fetched only when a rule asks for them.
 
 from __future__ import annotations
 
+import io
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,14 +185,8 @@ def _log_argv(revs: Sequence[str]) -> list[str]:
     return ["log", "-z", "--reverse", f"--format={_LOG_FORMAT}", *revs, "--"]
 
 
-def parse_log(data: bytes | Iterable[str]) -> tuple[Commit, ...]:
-    fields = iter(git.split_z(data) if isinstance(data, bytes) else data)
-    commits = []
-    for sha in fields:
-        parents = next(fields, "")
-        message = next(fields, "")
-        commits.append(Commit(sha.strip(), message, tuple(parents.split())))
-    return tuple(commits)
+def parse_log(data: bytes) -> tuple[Commit, ...]:
+    return tuple(_commits(git.split_z(data)))
 
 
 def log_commits(root: Path, revs: Sequence[str]) -> tuple[Commit, ...]:
@@ -228,35 +223,62 @@ def from_range(root: Path, stage: str, base: str | None, head: str,
                branch: str | None = None, target_refs: Sequence[str] = ()) -> ChangeSet:
     """The change of ``base..head``; no base means everything ``head`` contains."""
     spec = (base or EMPTY_TREE, head)
-    revs = [f"{base}..{head}"] if base else [head]
-    pending = PendingLog(root, revs)  # the log and the diff run side by side
-    paths = diff_paths(root, spec)
+    pending = PendingLog(root, base, head)  # the log and the diff run side by side
+    commits = pending.commits()
     return ChangeSet(
-        stage=stage, root=root, paths=paths, commits=pending.commits(),
+        stage=stage, root=root, paths=pending.paths(base), commits=commits,
         branch=branch, base=base, head=head, diff_spec=spec, target_refs=tuple(target_refs),
     )
 
 
 class PendingLog:
-    """A ``git log`` started as early as possible, drained by a thread so git never waits on a
-    full pipe: the history walk overlaps whatever the caller does meanwhile (imports, config)."""
+    """A ``git log`` (and a speculative ``git diff``) started as early as possible. A thread
+    drains and parses the log as it streams, so git's history walk and the parsing overlap
+    each other and whatever the caller does meanwhile (imports, config)."""
 
-    def __init__(self, root: Path, revs: Sequence[str]) -> None:
-        self.args = _log_argv(revs)
+    def __init__(self, root: Path, base: str | None, head: str) -> None:
+        self.root, self.base, self.head = root, base, head
+        self.args = _log_argv([f"{base}..{head}"] if base else [head])
         self.proc = git.popen(self.args, root)
-        self._data = b""
+        # right whenever base is an ancestor of head (the usual case); redone otherwise
+        self.diff_args = _diff_argv((base or EMPTY_TREE, head))
+        self.diff = git.popen(self.diff_args, root)
+        self._commits: list[Commit] = []
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        self._data = self.proc.stdout.read()
+        stdout = self.proc.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        read = stdout.read1  # whatever has arrived, without waiting for a full buffer
+        pending = b""
+        fields: list[str] = []
+        while chunk := read(1 << 16):
+            *done, pending = (pending + chunk).split(b"\0")
+            fields += [f.decode("utf-8", "surrogateescape") for f in done]
+            usable = len(fields) - len(fields) % 3
+            self._commits += _commits(fields[:usable])
+            del fields[:usable]
+        if pending:
+            fields.append(pending.decode("utf-8", "surrogateescape"))
+        self._commits += _commits(fields)
 
     def commits(self) -> tuple[Commit, ...]:
         self._thread.join()
         self.proc.stdout = None  # drained by the thread already
         git.finish(self.proc, self.args)
-        return parse_log(self._data)
+        return tuple(self._commits)
+
+    def paths(self, merge_base: str | None) -> tuple[ChangedPath, ...]:
+        data = git.finish(self.diff, self.diff_args)
+        if merge_base == self.base:
+            return parse_raw(git.split_z(data))
+        return diff_paths(self.root, (merge_base or EMPTY_TREE, self.head))
+
+
+def _commits(fields: list[str]) -> list[Commit]:
+    return [Commit(fields[i].strip(), fields[i + 2], tuple(fields[i + 1].split()))
+            for i in range(0, len(fields) - 2, 3)]
 
 
 def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | None = None,
@@ -265,15 +287,16 @@ def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | 
 
     ``log base..head`` needs no merge-base. When the log shows ``base`` as a parent of a
     commit in the range, ``base`` is the merge-base and the costly ``merge-base`` walk is not
-    needed; the diff then starts from it.
+    needed, and the diff started beside the log is the right one.
     """
-    commits = (pending or PendingLog(root, [f"{base}..{head}"])).commits()
+    pending = pending or PendingLog(root, base, head)
+    commits = pending.commits()
     if base == head or any(base in c.parents for c in commits):
         merge_base = base  # base is an ancestor of head: it is the merge-base, no walk needed
     else:
         merge_base = git.out(["merge-base", base, head], root)
     return ChangeSet(
-        stage=stage, root=root, paths=diff_paths(root, (merge_base, head)), commits=commits,
+        stage=stage, root=root, paths=pending.paths(merge_base), commits=commits,
         branch=branch, base=merge_base, head=head, diff_spec=(merge_base, head),
     )
 

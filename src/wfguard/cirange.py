@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +60,8 @@ def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]
             return f"origin/{base_ref}", "github"
         event_path = _get(env, "GITHUB_EVENT_PATH")
         if event_path:
+            import json
+
             try:
                 before = json.loads(Path(event_path).read_text(encoding="utf-8")).get("before")
             except (OSError, ValueError):
@@ -118,7 +119,7 @@ def resolve_range(repo: Repo, base: str | None, head: str | None, env: Mapping[s
 
 
 def start_log(repo: Repo, rng: Range) -> changeset.PendingLog:
-    return changeset.PendingLog(repo.root, [f"{rng.base}..{rng.head}"])
+    return changeset.PendingLog(repo.root, rng.base, rng.head)
 
 
 def changes(repo: Repo, rng: Range, stage: str = "ci", pending: changeset.PendingLog | None = None) -> ChangeSet:

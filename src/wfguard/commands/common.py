@@ -6,17 +6,20 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from .. import config as config_mod
 from ..errors import EXIT_ERROR, WfguardError
-from ..model import Config
 from ..repo import Repo, discover
+
+if TYPE_CHECKING:
+    from ..model import Config
 
 T = TypeVar("T")
 
 
 def load_config(repo: Repo, rev: str | None = None) -> Config:
+    from .. import config as config_mod
+
     source: config_mod.Source = (config_mod.WorkTree(repo.root) if rev is None
                                  else config_mod.Commit(repo.root, rev))
     return config_mod.load(source, repo.state_dir)
