@@ -7,10 +7,10 @@ WFGUARD_PATH=@PKGPATH@
 @CHAIN@
 if [ -x "$WFGUARD_PYTHON" ] && [ -f "$WFGUARD_PATH/wfguard/hookentry.py" ]; then
     # -S skips site-packages start-up work; the package path was recorded at install time
-    exec "$WFGUARD_PYTHON" -S -c 'import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main; sys.exit(main())' "$WFGUARD_PATH" @HOOK@ "$@"
+    exec "$WFGUARD_PYTHON" -S -c 'import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main; sys.exit(main())' "$WFGUARD_PATH" @HOOK@ @ARGS@"$@"
 fi
 if command -v wfguard >/dev/null 2>&1; then
-    exec wfguard hook @HOOK@ "$@"
+    exec wfguard hook @HOOK@ @ARGS@"$@"
 fi
 echo "wfguard: cannot run the @HOOK@ hook: the Python that installed it ($WFGUARD_PYTHON) is gone and no 'wfguard' is on PATH." >&2
 echo "wfguard: reinstall wfguard and run 'wfguard install', or 'wfguard uninstall' to remove this hook." >&2

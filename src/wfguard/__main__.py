@@ -7,6 +7,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["hook"]:
+        from .hookentry import main as hook_main
+
+        return hook_main(args[1:])
     if args[:1] == ["check"]:
         from .commands import check
 

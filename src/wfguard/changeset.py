@@ -11,15 +11,14 @@ import io
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import git
 from .git import EMPTY_TREE, ZERO_SHA, BlobReader
 
 
-@dataclass(frozen=True)
-class ChangedPath:
+class ChangedPath(NamedTuple):
     path: str
     status: str  # A, M, D, R, C, T (git's letters)
     old_path: str | None = None
@@ -37,8 +36,7 @@ class ChangedPath:
         return not self.deleted and self.new_mode not in ("160000", "000000")
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     message: str
     parents: tuple[str, ...] = ()
@@ -56,30 +54,40 @@ class Commit:
         return self.sha[:10]
 
 
-@dataclass(frozen=True)
-class AddedLine:
+class AddedLine(NamedTuple):
     line: int
     text: str
 
 
-@dataclass
 class ChangeSet:
-    stage: str
-    root: Path
-    paths: tuple[ChangedPath, ...]
-    commits: tuple[Commit, ...] = ()
-    branch: str | None = None
-    base: str | None = None
-    head: str | None = None
-    # the message being written (commit-msg), when there is one
-    message: str | None = None
-    # the remote refs a push or receive updates (refs/heads/x), for branch rules
-    target_refs: tuple[str, ...] = ()
-    # the args that select this change for `git diff` (range or --cached)
-    diff_spec: tuple[str, ...] = ()
-    _blobs: BlobReader | None = field(default=None, repr=False)
-    _branch_looked_up: bool = field(default=False, repr=False)
-    _added: dict[str, list[AddedLine]] | None = field(default=None, repr=False)
+    """One change to evaluate. Not a value: it fetches blobs and added lines on demand."""
+
+    def __init__(
+        self,
+        stage: str,
+        root: Path,
+        paths: tuple[ChangedPath, ...],
+        commits: tuple[Commit, ...] = (),
+        branch: str | None = None,
+        base: str | None = None,
+        head: str | None = None,
+        message: str | None = None,
+        target_refs: tuple[str, ...] = (),
+        diff_spec: tuple[str, ...] = (),
+    ) -> None:
+        self.stage = stage
+        self.root = root
+        self.paths = paths
+        self.commits = commits
+        self.branch = branch
+        self.base = base
+        self.head = head
+        self.message = message  # the message being written (commit-msg), when there is one
+        self.target_refs = target_refs  # remote refs a push or receive updates (refs/heads/x)
+        self.diff_spec = diff_spec  # what selects this change for `git diff` (range or --cached)
+        self._blobs: BlobReader | None = None
+        self._branch_looked_up = False
+        self._added: dict[str, list[AddedLine]] | None = None
 
     def current_branch(self) -> str | None:
         """The branch, asking git only the first time a rule needs it (None: detached HEAD)."""
@@ -301,14 +309,13 @@ def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | 
     )
 
 
-def from_index(root: Path, stage: str, head: str | None, message: str | None = None,
-               branch: str | None = None) -> ChangeSet:
-    """What is staged, against HEAD (or the empty tree before the first commit)."""
-    spec = ("--cached", head or EMPTY_TREE)
-    return ChangeSet(
-        stage=stage, root=root, paths=diff_paths(root, spec), branch=branch, base=head,
-        message=message, diff_spec=spec,
-    )
+def from_index(root: Path, stage: str, message: str | None = None, branch: str | None = None) -> ChangeSet:
+    """What is staged, against HEAD (git itself uses the empty tree before the first commit).
+    git sets GIT_INDEX_FILE for `commit -a` and `commit <paths>`; it reaches git through the
+    environment, so the index git is about to commit is the one read."""
+    spec = ("--cached",)
+    return ChangeSet(stage=stage, root=root, paths=diff_paths(root, spec), branch=branch,
+                     message=message, diff_spec=spec)
 
 
 # --- patch parsing --------------------------------------------------------------------------

@@ -91,3 +91,36 @@ def demo(directory: Annotated[str | None, typer.Argument(help="an empty folder (
     from .commands import demo as demo_cmd
 
     _exit(guarded(lambda: demo_cmd.run(directory)))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+             add_help_option=False, hidden=True)
+def hook(ctx: typer.Context) -> None:
+    """What the installed hook shims run: wfguard hook NAME [ARGS]."""
+    from .hookentry import main as hook_main
+
+    _exit(hook_main(list(ctx.args)))
+
+
+@app.command()
+def install(
+    chain: Annotated[bool, typer.Option("--chain", help="keep a foreign hook and run it first")] = False,
+    force: Annotated[bool, typer.Option("--force", help="move a foreign hook aside (restored by uninstall)")] = False,
+    hooks_path: Annotated[str | None, typer.Option("--hooks-path", help="write the hooks to DIR")] = None,
+    server: Annotated[bool, typer.Option("--server", help="install pre-receive in a bare repository")] = False,
+    config: Annotated[str | None, typer.Option("--config", help="with --server: the workflow file to enforce")] = None,
+) -> None:
+    """Install git hook shims for the stages the workflow uses."""
+    from .commands import install as cmd
+
+    _exit(guarded(lambda: cmd.install(chain, force, hooks_path, server, config)))
+
+
+@app.command()
+def uninstall(
+    hooks_path: Annotated[str | None, typer.Option("--hooks-path", help="the hooks folder used at install")] = None,
+) -> None:
+    """Remove wfguard's hook shims and restore the hooks that were there before."""
+    from .commands import install as cmd
+
+    _exit(guarded(lambda: cmd.uninstall(hooks_path)))

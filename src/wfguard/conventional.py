@@ -10,7 +10,7 @@ bare version bumps) pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
 HEADER_MAX = 100
@@ -19,24 +19,22 @@ LINE_MAX = 100
 # conventional-changelog-conventionalcommits' headerPattern; \w is ASCII, as in JavaScript.
 _HEADER = re.compile(r"^(\w*)(?:\((.*)\))?(!?): (.*)$", re.ASCII)
 _URL = re.compile(r"\bhttps?://\S+")
-_SEMVER = re.compile(
-    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+# Compiled on first use (re caches them): only version-bump-like messages need these.
+_SEMVER = (r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_IGNORED_PATTERNS = (
+    (r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?)))(?:\r?\n)*$)", re.M),
+    (r"^(Merge tag (.*?))(?:\r?\n)*$", re.M),
+    (r"^(R|r)evert (.*)", 0),
+    (r"^(R|r)eapply (.*)", 0),
+    (r"^(amend|fixup|squash)!", 0),
+    (r"^(Merged (.*?)(in|into) (.*)|Merged PR (.*): (.*))", 0),
+    (r"^Merge remote-tracking branch(\s*)(.*)", 0),
+    (r"^Automatic merge(.*)", 0),
+    (r"^Auto-merged (.*?) into (.*)", 0),
 )
-_IGNORED = [
-    re.compile(r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?)))(?:\r?\n)*$)", re.M),
-    re.compile(r"^(Merge tag (.*?))(?:\r?\n)*$", re.M),
-    re.compile(r"^(R|r)evert (.*)"),
-    re.compile(r"^(R|r)eapply (.*)"),
-    re.compile(r"^(amend|fixup|squash)!"),
-    re.compile(r"^(Merged (.*?)(in|into) (.*)|Merged PR (.*): (.*))"),
-    re.compile(r"^Merge remote-tracking branch(\s*)(.*)"),
-    re.compile(r"^Automatic merge(.*)"),
-    re.compile(r"^Auto-merged (.*?) into (.*)"),
-]
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     type: str
     scope: str | None
     breaking: bool
@@ -50,8 +48,8 @@ def parse_header(header: str) -> Header | None:
     return Header(m.group(1), m.group(2), bool(m.group(3)), m.group(4))
 
 
-_CHORE_PREFIX = re.compile(r"^chore(\([^)]+\))?:")
-_SKIP_CI = (re.compile(r"\[(skip|ci)(-|\s)(ci|skip)\]", re.I), re.compile(r"\((skip|ci)(-|\s)(ci|skip)\)", re.I))
+_CHORE_PREFIX = r"^chore(\([^)]+\))?:"
+_SKIP_CI = (r"\[(skip|ci)(-|\s)(ci|skip)\]", r"\((skip|ci)(-|\s)(ci|skip)\)")
 # Cheap pre-tests: every message commitlint ignores starts like one of these.
 _MACHINE_START = re.compile(r"^(?:Merge|Revert|revert|Reapply|reapply|amend!|fixup!|squash!|Auto)")
 _VERSION_START = re.compile(r"^(?:v?\d|chore|\[|\()")
@@ -59,17 +57,17 @@ _VERSION_START = re.compile(r"^(?:v?\d|chore|\[|\()")
 
 def _is_semver_bump(message: str) -> bool:
     first = message.split("\n", 1)[0]
-    stripped = _CHORE_PREFIX.sub("", first)
+    stripped = re.sub(_CHORE_PREFIX, "", first)
     for rx in _SKIP_CI:
-        stripped = rx.sub("", stripped, count=1)
-    return bool(_SEMVER.match(stripped.strip()))
+        stripped = re.sub(rx, "", stripped, count=1, flags=re.I)
+    return bool(re.match(_SEMVER, stripped.strip()))
 
 
 def is_ignored(message: str) -> bool:
     """Messages git (or a forge) writes itself, which no person should have to reword."""
     start = message.lstrip(" ")
     machine = _MACHINE_START.match(start) or "\nMerge" in message
-    if machine and any(rx.search(message) for rx in _IGNORED):
+    if machine and any(re.search(rx, message, flags) for rx, flags in _IGNORED_PATTERNS):
         return True
     return bool(_VERSION_START.match(start)) and _is_semver_bump(message)
 

@@ -131,7 +131,13 @@ class BlobReader:
         return {o: self._sizes.get(o, 0) for o in oids}
 
     def read_many(self, oids: Sequence[str], limit: int = 1 << 20) -> dict[str, bytes | None]:
-        """Contents of many blobs in one call; blobs over ``limit`` bytes map to None (not read)."""
+        """Contents of many blobs; blobs over ``limit`` bytes map to None (read no further)."""
+        if len(oids) <= 8:  # the usual hook: one process, streamed, memory bounded by ``limit``
+            out: dict[str, bytes | None] = {}
+            for oid in oids:
+                data = self.read(oid, limit + 1)
+                out[oid] = data if len(data) <= limit else None
+            return out
         sizes = self.sizes(oids)
         small = [o for o in dict.fromkeys(oids) if sizes.get(o, 0) <= limit]
         result: dict[str, bytes | None] = {o: None for o in oids}

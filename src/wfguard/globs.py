@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _WILDCARDS = frozenset("*?[")
 
@@ -103,8 +103,7 @@ def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns), re.DOTALL)
 
 
-@dataclass(frozen=True)
-class PathFilter:
+class PathFilter(NamedTuple):
     """``paths`` (absent: every path) minus ``ignore``."""
 
     include: tuple[str, ...] | None

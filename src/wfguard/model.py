@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 STAGES = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
 HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
@@ -23,14 +23,12 @@ DEFAULT_STAGES: Mapping[str, tuple[str, ...]] = {
 COMMON_FIELDS = ("kind", "paths", "ignore", "stages", "severity", "skip", "why", "fix", "enabled")
 
 
-@dataclass(frozen=True)
-class SkipPolicy:
+class SkipPolicy(NamedTuple):
     allowed: bool = True
     reason_required: bool = True
 
 
-@dataclass(frozen=True)
-class RuleConfig:
+class RuleConfig(NamedTuple):
     id: str
     kind: str
     paths: tuple[str, ...] | None
@@ -40,7 +38,7 @@ class RuleConfig:
     skip: SkipPolicy
     why: str
     fix: str | None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,20 +70,17 @@ class RuleConfig:
         )
 
 
-@dataclass(frozen=True)
-class ShipConfig:
+class ShipConfig(NamedTuple):
     base: str = "main"
     branch: str = "{type}/{slug}"
     push: bool = True
     remote: str = "origin"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     rules: tuple[RuleConfig, ...]
     ship: ShipConfig
     sources: tuple[str, ...] = ()
-    digest: str = ""
 
     def rule(self, rule_id: str) -> RuleConfig | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -109,11 +104,10 @@ class Config:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], digest: str = "") -> Config:
+    def from_dict(cls, d: Mapping[str, Any]) -> Config:
         ship = d.get("ship") or {}
         return cls(
             rules=tuple(RuleConfig.from_dict(k, v) for k, v in d["rules"].items()),
             ship=ShipConfig(**ship),
             sources=tuple(d.get("sources") or ()),
-            digest=digest,
         )

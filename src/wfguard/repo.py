@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import git
 from .errors import GitError
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(NamedTuple):
     root: Path  # the work tree; for a bare repository, the git dir itself
     git_dir: Path
     common_dir: Path  # shared by all worktrees: the event log and caches live here

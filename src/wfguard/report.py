@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .rules.base import Message
 
 STATUSES = ("pass", "fail", "skip", "not-applicable")
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     rule: str
     kind: str
     status: str
@@ -42,13 +42,12 @@ class Result:
         }
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     stage: str
     base: str | None
     head: str | None
     results: tuple[Result, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def passed(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .changeset import ChangeSet
 from .model import RuleConfig
@@ -15,14 +15,12 @@ ENV_STAGES = frozenset({"pre-commit", "commit-msg", "pre-push"})
 TRAILER_STAGES = frozenset({"commit-msg", "pre-push", "ci", "pre-receive"})
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     by: str  # env | trailer
     reason: str
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     skipped: Request | None
     note: str | None = None  # why a request was not honoured
 

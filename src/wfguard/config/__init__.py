@@ -6,7 +6,6 @@ On a cache hit nothing heavier than ``json`` is imported: YAML parsing and schem
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -22,13 +21,6 @@ _CACHE_FILE = "config-cache.json"
 _BUILTIN = "<builtin>/"
 
 
-def _digest(parts: dict[str, bytes]) -> str:
-    h = hashlib.sha256(__version__.encode())
-    for rel in sorted(parts):
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + parts[rel] + b"\0")
-    return h.hexdigest()
-
-
 def _read_dep(source: Source, rel: str) -> bytes | None:
     if rel.startswith(_BUILTIN):
         try:
@@ -39,38 +31,48 @@ def _read_dep(source: Source, rel: str) -> bytes | None:
 
 
 def load_uncached(source: Source) -> tuple[Config, dict[str, bytes]]:
+    import sys
+
+    if sys.flags.no_site:  # a hook shim starts Python with -S; parsing needs site-packages
+        import site
+
+        site.main()
     from .loader import load_documents  # the slow path: PyYAML and jsonschema
 
     data, read = load_documents(source)
-    return Config.from_dict(data, _digest(read)), read
+    return Config.from_dict(data), read
+
+
+def _text(b: bytes) -> str:
+    return b.decode("latin-1")  # any bytes, round-tripped exactly through JSON
 
 
 def load(source: Source, cache_dir: Path | None = None) -> Config:
-    """Load the config from ``source``, using (and refreshing) the cache in ``cache_dir``."""
+    """Load the config from ``source``, using (and refreshing) the cache in ``cache_dir``.
+
+    The cache holds the exact content of every file the config was built from (they are
+    small), so a hit is a byte comparison: no hashing, no YAML, no schema.
+    """
     raw = source.read(CONFIG_NAME)
     if raw is None or cache_dir is None:
         return load_uncached(source)[0]
-    key = hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
     cache_file = cache_dir / _CACHE_FILE
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        if cached.get("key") == key:
-            parts = {CONFIG_NAME: raw}
-            for rel, sha in cached["deps"].items():
-                content = _read_dep(source, rel)
-                if content is None or hashlib.sha256(content).hexdigest() != sha:
-                    break
-                parts[rel] = content
+        files = cached["files"]
+        if cached.get("version") == __version__ and files.get(CONFIG_NAME) == _text(raw):
+            for rel, content in files.items():
+                if rel != CONFIG_NAME:
+                    dep = _read_dep(source, rel)
+                    if dep is None or _text(dep) != content:
+                        break
             else:
-                return Config.from_dict(cached["config"], _digest(parts))
-    except (OSError, ValueError, KeyError, TypeError):
+                return Config.from_dict(cached["config"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # a missing or damaged cache is rebuilt
     config, read = load_uncached(source)
-    entry = {
-        "key": key,
-        "deps": {rel: hashlib.sha256(b).hexdigest() for rel, b in read.items() if rel != CONFIG_NAME},
-        "config": config.to_dict(),
-    }
+    entry = {"version": __version__, "files": {rel: _text(b) for rel, b in read.items()},
+             "config": config.to_dict()}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
@@ -79,5 +81,3 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
     except OSError:
         pass  # a read-only git dir just means no cache
     return config
-
-

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 from ..changeset import ChangedPath, ChangeSet
 from ..model import RuleConfig
@@ -11,15 +10,13 @@ from ..model import RuleConfig
 MAX_MESSAGES = 50
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     text: str
     path: str | None = None
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     status: str  # pass | fail | not-applicable
     messages: tuple[Message, ...] = ()
     next: tuple[str, ...] = ()
@@ -40,12 +37,11 @@ class Outcome:
         return cls("fail", tuple(messages), next)
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     rule: RuleConfig
     changes: ChangeSet
     # changed paths that pass the rule's `paths` and `ignore`
-    matched: tuple[ChangedPath, ...] = field(default=())
+    matched: tuple[ChangedPath, ...] = ()
 
     @property
     def stage(self) -> str:

@@ -38,6 +38,8 @@ class CommandRule:
         return [*self.run, *files]
 
     def evaluate(self, ctx: Context) -> Outcome:
+        if ctx.stage == "pre-receive":
+            return Outcome.not_applicable("command rules do not run on the server (no work tree)")
         if not ctx.matched:
             return Outcome.not_applicable()
         files = [cp.path for cp in ctx.matched if not cp.deleted] if self.pass_files else []

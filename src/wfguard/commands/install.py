@@ -1,0 +1,173 @@
+"""``wfguard install`` / ``uninstall``: hook shims, never at the cost of someone else's hook."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import wfguard
+
+from .. import git
+from ..errors import WfguardError
+from ..model import HOOK_STAGES
+from ..repo import Repo
+from ..resources import hooks_dir as templates_dir
+from .common import emit, load_config, open_repo
+
+MARKER = "wfguard-hook:"
+CHAINED = ".wfguard-chained"
+BACKUP = ".wfguard-backup"
+STDIN_HOOKS = ("pre-push", "pre-receive")
+ALL_HOOKS = (*HOOK_STAGES, "pre-receive")
+
+
+@dataclass(frozen=True)
+class Action:
+    hook: str
+    what: str  # installed | upgraded | unchanged | chained | backed-up | removed | restored
+
+
+def is_ours(path: Path) -> bool:
+    try:
+        return MARKER in path.read_text(encoding="utf-8", errors="replace")[:400]
+    except OSError:
+        return False
+
+
+def hooks_dir(repo: Repo, hooks_path: str | None) -> Path:
+    """Where git will look for this repository's hooks, honouring ``core.hooksPath``."""
+    proc = git.run(["config", "--show-scope", "--get", "core.hooksPath"], repo.root, check=False)
+    line = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    if line:
+        scope, _, value = line.partition("\t")
+        if scope in ("global", "system") and hooks_path is None:
+            raise WfguardError(
+                f"core.hooksPath is set in your {scope} git config ({value}): that folder serves every "
+                "repository on this machine, so wfguard will not write there on its own",
+                hint="pass --hooks-path DIR to choose where to write, or set core.hooksPath in this "
+                "repository's own config (git config core.hooksPath .githooks)")
+        if hooks_path is None:
+            target = Path(os.path.expanduser(value))
+            return target if target.is_absolute() else repo.root / target
+    if hooks_path is not None:
+        return Path(hooks_path).resolve()
+    rel = git.out(["rev-parse", "--git-path", "hooks"], repo.root)
+    path = Path(rel)
+    return path if path.is_absolute() else (repo.root / path).resolve()
+
+
+def render_shim(hook: str, chained: bool, extra_args: list[str]) -> str:
+    template = (templates_dir() / "shim.sh").read_text(encoding="utf-8")
+    package_parent = Path(wfguard.__file__).resolve().parent.parent
+    chain = ""
+    if chained and hook in STDIN_HOOKS:
+        chain = (f'if [ -f "$0{CHAINED}" ]; then\n'
+                 '    wfguard_stdin=$(mktemp "${TMPDIR:-/tmp}/wfguard.XXXXXX") || exit 1\n'
+                 '    cat > "$wfguard_stdin"\n'
+                 f'    "$0{CHAINED}" "$@" < "$wfguard_stdin" && s=0 || s=$?\n'
+                 '    [ "$s" -eq 0 ] || { rm -f "$wfguard_stdin"; exit "$s"; }\n'
+                 '    exec < "$wfguard_stdin"\n'
+                 '    rm -f "$wfguard_stdin"  # stdin stays open on the unlinked file\n'
+                 'fi')
+    elif chained:
+        chain = f'if [ -f "$0{CHAINED}" ]; then\n    "$0{CHAINED}" "$@" || exit $?\nfi'
+    args = "".join(shlex.quote(a) + " " for a in extra_args)
+    return (template.replace("@HOOK@", hook).replace("@ARGS@", args)
+            .replace("@PYTHON@", shlex.quote(sys.executable))
+            .replace("@PKGPATH@", shlex.quote(str(package_parent)))
+            .replace("@CHAIN@\n", chain + "\n" if chain else ""))
+
+
+def _write(path: Path, content: str) -> None:
+    tmp = path.with_name(f".{path.name}.wfguard-tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.chmod(tmp, 0o755)
+    os.replace(tmp, path)
+
+
+def install_hooks(directory: Path, hooks: list[str], *, chain: bool, force: bool,
+                  extra_args: list[str] | None = None) -> list[Action]:
+    directory.mkdir(parents=True, exist_ok=True)
+    foreign = [h for h in hooks if (directory / h).exists() and not is_ours(directory / h)]
+    if foreign and not (chain or force):
+        raise WfguardError(
+            f"{', '.join(foreign)} hook(s) already exist in {directory} and are not wfguard's; "
+            "nothing was changed",
+            hint="--chain keeps each one and runs it before wfguard (stopping if it fails); "
+            "--force moves it aside as <hook>.wfguard-backup ('wfguard uninstall' restores it)")
+    for h in foreign:
+        if (directory / f"{h}{CHAINED}").exists() or (directory / f"{h}{BACKUP}").exists():
+            raise WfguardError(f"{directory / h} is a foreign hook, and an earlier one is already kept "
+                               f"beside it ({h}{CHAINED} or {h}{BACKUP}); resolve that by hand first")
+    actions: list[Action] = []
+    for h in hooks:
+        path = directory / h
+        if h in foreign:
+            kept = path.with_name(h + (CHAINED if chain else BACKUP))
+            os.replace(path, kept)  # a rename keeps the bytes and the mode
+            actions.append(Action(h, "chained" if chain else "backed-up"))
+        chained = path.with_name(h + CHAINED).exists()
+        content = render_shim(h, chained, extra_args or [])
+        if path.exists():
+            if path.read_text(encoding="utf-8", errors="replace") == content:
+                actions.append(Action(h, "unchanged"))
+                continue
+            _write(path, content)
+            actions.append(Action(h, "upgraded"))
+        else:
+            _write(path, content)
+            actions.append(Action(h, "installed"))
+    return actions
+
+
+def uninstall_hooks(directory: Path, keep: tuple[str, ...] = ()) -> list[Action]:
+    actions = []
+    for h in ALL_HOOKS:
+        if h in keep:
+            continue
+        path = directory / h
+        if path.exists() and is_ours(path):
+            path.unlink()
+            actions.append(Action(h, "removed"))
+        for suffix in (CHAINED, BACKUP):
+            kept = directory / f"{h}{suffix}"
+            if kept.exists() and not path.exists():
+                os.replace(kept, path)
+                actions.append(Action(h, "restored"))
+    return actions
+
+
+def install(chain: bool = False, force: bool = False, hooks_path: str | None = None,
+            server: bool = False, config_file: str | None = None, quiet: bool = False) -> int:
+    repo = open_repo()
+    if server:
+        if not repo.bare:
+            raise WfguardError("--server installs pre-receive in a bare repository; this one has a work tree")
+        extra = ["--config", str(Path(config_file).resolve())] if config_file else []
+        directory = hooks_dir(repo, hooks_path)
+        actions = install_hooks(directory, ["pre-receive"], chain=chain, force=force, extra_args=extra)
+    else:
+        if repo.bare:
+            raise WfguardError("this is a bare repository: use 'wfguard install --server' for pre-receive")
+        config = load_config(repo)
+        wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
+        directory = hooks_dir(repo, hooks_path)
+        actions = install_hooks(directory, wanted, chain=chain, force=force)
+        # a stage the workflow no longer uses keeps no shim of ours
+        actions += [a for a in uninstall_hooks(directory, keep=tuple(wanted)) if a.what == "removed"]
+    if not quiet:
+        lines = [f"{a.hook}: {a.what}" for a in actions] or ["no hook stage is used by this workflow"]
+        emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in lines), None)
+    return 0
+
+
+def uninstall(hooks_path: str | None = None) -> int:
+    repo = open_repo()
+    directory = hooks_dir(repo, hooks_path)
+    actions = uninstall_hooks(directory)
+    lines = [f"{a.hook}: {a.what}" for a in actions] or ["no wfguard hook was installed"]
+    emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in lines), None)
+    return 0

@@ -1,0 +1,39 @@
+"""``wfguard hook NAME [ARGS]``: what the installed shims run. This is the hot path.
+
+It imports none of typer, rich, jsonschema, GitPython or PyYAML when the validated config is
+cached; the shims start Python with ``-S`` and add site-packages only when a config must be
+parsed again. A hook never stashes and never writes the work tree: it reads the index and
+objects straight from git.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from .errors import EXIT_ERROR, WfguardError
+
+HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-receive", "agent-command")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in HOOKS:
+        sys.stderr.write(f"wfguard hook: expected one of {', '.join(HOOKS)}\n")
+        return EXIT_ERROR
+    name, rest = args[0], args[1:]
+    start = time.perf_counter()
+    try:
+        from . import hookstages
+
+        return hookstages.run(name, rest, start)
+    except WfguardError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("wfguard: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

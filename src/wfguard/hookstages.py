@@ -1,0 +1,209 @@
+"""One function per git hook: build the change set git is about to accept, evaluate, report."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from . import changeset, engine, events, git
+from .config import Commit as CommitSource
+from .config import WorkTree, load
+from .errors import EXIT_ERROR, GitError, WfguardError
+from .model import Config
+from .render import text
+from .render.style import Styler, use_color
+from .repo import Repo, discover, resolve
+from .report import Report
+
+ZERO = git.ZERO_SHA
+SCISSORS = "------------------------ >8 ------------------------"
+
+
+class RefUpdate(NamedTuple):
+    local_ref: str
+    local_sha: str
+    remote_ref: str
+    remote_sha: str
+
+
+def run(name: str, args: Sequence[str], start: float) -> int:
+    if name == "pre-receive":
+        return pre_receive(args, start)
+    repo = discover()
+    config = load(WorkTree(repo.root), repo.state_dir)
+    if not config.for_stage(name):
+        return 0  # nothing to do at this stage: the cheapest possible hook
+    if name == "pre-commit":
+        reports = [engine.evaluate(config, changeset.from_index(repo.root, "pre-commit"), os.environ)]
+    elif name == "commit-msg":
+        if not args:
+            raise WfguardError("commit-msg: git passes the message file; none was given")
+        comment = git.popen(["config", "--get", "core.commentChar"], repo.root)  # beside the diff
+        cs = changeset.from_index(repo.root, "commit-msg")
+        cs.message = clean_message(Path(args[0]), _comment_char(comment))
+        reports = [engine.evaluate(config, cs, os.environ)]
+    elif name == "pre-push":
+        remote = args[0] if args else "origin"
+        reports = [engine.evaluate(config, cs, os.environ)
+                   for cs in push_changes(repo, remote, parse_push_lines(sys.stdin.read()))]
+    else:
+        raise WfguardError(f"unknown hook {name!r}")
+    return finish(repo, reports, name, start)
+
+
+def finish(repo: Repo, reports: list[Report], name: str, start: float) -> int:
+    total = round((time.perf_counter() - start) * 1000)
+    failed = [r for r in reports if not r.passed]
+    shown = [r for r in reports if not r.passed or any(x.status in ("fail", "skip") for x in r.results)]
+    styler = Styler(use_color(sys.stderr))
+    for report in shown:
+        sys.stderr.write(text.render(report, styler) + "\n")
+    for report in reports:
+        events.record(repo.state_dir, report, total, "hook")
+    if failed:
+        sys.stderr.write(
+            "wfguard: nothing was changed: your staged work is exactly as it was.\n"
+            if name in ("pre-commit", "commit-msg") else "wfguard: the push was stopped.\n"
+        )
+        return 1
+    return 0
+
+
+# --- pre-commit and commit-msg ----------------------------------------------------------
+
+def _comment_char(proc: subprocess.Popen[bytes]) -> str:
+    value = proc.communicate()[0].decode().strip()
+    return value if value and value != "auto" else "#"
+
+
+def clean_message(path: Path, char: str = "#") -> str:
+    """The message as git will record it: comment lines and everything below the scissors
+    line dropped, surrounding blank lines trimmed."""
+    try:
+        raw = path.read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        raise WfguardError(f"cannot read the commit message file {path}: {exc.strerror}") from None
+    lines = []
+    for line in raw.splitlines():
+        if line.startswith(char):
+            if line[len(char):].strip() == SCISSORS:
+                break
+            continue
+        lines.append(line.rstrip())
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+# --- pre-push ---------------------------------------------------------------------------
+
+def parse_push_lines(data: str) -> list[RefUpdate]:
+    updates = []
+    for line in data.splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 4:
+            raise WfguardError(f"pre-push: unexpected input line from git: {line[:200]!r}")
+        updates.append(RefUpdate(*parts))
+    return updates
+
+
+def push_changes(repo: Repo, remote: str, updates: list[RefUpdate]) -> list[changeset.ChangeSet]:
+    out = []
+    for u in updates:
+        if u.local_sha == ZERO:
+            continue  # a deleted ref brings nothing new
+        head = resolve(repo.root, u.local_sha)
+        if head is None:
+            continue  # e.g. a tag of a tree or blob: no commits to check
+        if u.remote_sha != ZERO and resolve(repo.root, u.remote_sha):
+            cs = changeset.from_merge_base(repo.root, "pre-push", u.remote_sha, head)
+        else:
+            base = _new_work_base(repo.root, head, ["--not", f"--remotes={remote}"])
+            cs = changeset.from_range(repo.root, "pre-push", base, head)
+        cs.target_refs = (u.remote_ref,)
+        out.append(cs)
+    return out
+
+
+def _new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
+    """Where the new work of ``head`` starts: the parent of its oldest commit that the other
+    side does not have yet (None when all of its history is new)."""
+    proc = git.run(["rev-list", "--topo-order", "--reverse", "--parents", head, *exclude], root)
+    lines = proc.stdout.decode().splitlines()
+    if not lines:
+        return head  # nothing new
+    first = lines[0].split()
+    return first[1] if len(first) > 1 else None
+
+
+# --- pre-receive ------------------------------------------------------------------------
+
+def pre_receive(args: Sequence[str], start: float) -> int:
+    repo = discover()
+    config_file = args[args.index("--config") + 1] if "--config" in args else None
+    updates = []
+    for line in sys.stdin.read().splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            updates.append(RefUpdate(parts[2], parts[1], parts[2], parts[0]))
+    default = _default_branch(repo)
+    reports = []
+    for u in updates:
+        if u.local_sha == ZERO:
+            continue
+        head = resolve(repo.root, u.local_sha)
+        if head is None:
+            continue
+        config = _server_config(repo, config_file, default, head)
+        if not config.for_stage("pre-receive"):
+            continue
+        if u.remote_sha != ZERO:
+            cs = changeset.from_merge_base(repo.root, "pre-receive", u.remote_sha, head)
+        else:
+            base = _new_work_base(repo.root, head, ["--not", "--all"])
+            cs = changeset.from_range(repo.root, "pre-receive", base, head)
+        cs.target_refs = (u.remote_ref,)
+        report = engine.evaluate(config, cs, {})
+        reports.append(report)
+    return finish(repo, reports, "pre-receive", start)
+
+
+def _default_branch(repo: Repo) -> str | None:
+    proc = git.run(["symbolic-ref", "-q", "HEAD"], repo.root, check=False)
+    ref = proc.stdout.decode().strip()
+    return ref if ref and resolve(repo.root, ref) else None
+
+
+def _server_config(repo: Repo, config_file: str | None, default: str | None, head: str) -> Config:
+    """The rules a push is checked by: never the ones it brings. Read from --config, else the
+    default branch as it was before this push, else (an empty repository) the pushed tip."""
+    if config_file:
+        path = Path(config_file)
+        return load(WorkTree(path.parent) if path.name == ".wfguard.yml" else _FileSource(path), repo.state_dir)
+    rev = default or head
+    try:
+        return load(CommitSource(repo.root, rev), repo.state_dir)
+    except WfguardError as exc:
+        raise GitError(f"pre-receive: cannot read the workflow from {rev}: {exc.message}") from None
+
+
+class _FileSource(WorkTree):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path.parent)
+        self.path = path
+
+    def read(self, relpath: str) -> bytes | None:
+        if relpath == ".wfguard.yml":
+            try:
+                return self.path.read_bytes()
+            except OSError:
+                return None
+        return super().read(relpath)
+
+
+__all__ = ["EXIT_ERROR", "run"]
