@@ -342,3 +342,29 @@ def test_pre_receive_on_an_empty_server_uses_the_pushed_config(feature_repo: Git
     res = subprocess.run(["git", "push", "-q", "server", "feat/x"], cwd=feature_repo.path,
                          capture_output=True, text=True)
     assert res.returncode != 0 and "conventional-commits" in res.stderr
+
+
+def test_report_counts_blocks_and_skips(hooked: GitRepo) -> None:
+    hooked.write("src/a.py", "x\n")
+    hooked.git("add", "src/a.py")
+    commit(hooked, "feat: a")
+    commit(hooked, "feat: a\n\nWfguard-Skip: changelog: prototype")
+    data = hooked.wfguard("report", "--format", "json").json()
+    assert data["most_failed"][0] == {"rule": "changelog", "count": 1}
+    assert data["most_skipped"][0]["rule"] == "changelog"
+    assert data["most_skipped"][0]["reasons"] == ["prototype"]
+    assert data["hook_time_ms"]["commit-msg"]["runs"] == 2
+    assert "changelog" in hooked.wfguard("report").out
+
+
+def test_doctor(hooked: GitRepo) -> None:
+    res = hooked.wfguard("doctor", "--format", "json")
+    assert res.code == 0 and res.json()["healthy"] is True
+    (hooked.path / ".git" / "hooks" / "pre-push").unlink()
+    hook = hooked.path / ".git" / "hooks" / "commit-msg"
+    hook.write_text(hook.read_text().replace("WFGUARD_PYTHON=", "WFGUARD_PYTHON=/gone/python #", 1))
+    res = hooked.wfguard("doctor", "--format", "json")
+    assert res.code == 1
+    texts = " ".join(f["text"] for f in res.json()["findings"])
+    assert "pre-push hook is not installed" in texts
+    assert "commit-msg hook was written by another wfguard version" in texts

@@ -124,3 +124,19 @@ def uninstall(
     from .commands import install as cmd
 
     _exit(guarded(lambda: cmd.uninstall(hooks_path)))
+
+
+@app.command()
+def report(fmt: FormatOpt = Format.text) -> None:
+    """What the event log says: the most-failed and most-skipped rules, and hook time."""
+    from .commands import diagnose
+
+    _exit(guarded(lambda: diagnose.report(fmt.value)))
+
+
+@app.command()
+def doctor(fmt: FormatOpt = Format.text) -> None:
+    """Why hooks might not be running here, and how to fix it."""
+    from .commands import diagnose
+
+    _exit(guarded(lambda: diagnose.doctor(fmt.value)))

@@ -1,0 +1,161 @@
+"""``wfguard report`` (what the event log says) and ``wfguard doctor`` (why hooks may not run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from .. import events, git
+from ..errors import EXIT_FAILED, WfguardError
+from ..model import HOOK_STAGES
+from .common import emit, load_config, open_repo
+from .install import hooks_dir, is_ours, render_shim
+
+
+def summarize(evts: list[dict[str, Any]]) -> dict[str, Any]:
+    failed: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    times: dict[str, list[int]] = defaultdict(list)
+    runs = 0
+    for e in evts:
+        if e.get("rule") is None:
+            runs += 1
+            if e.get("source") == "hook":
+                times[str(e.get("stage"))].append(int(e.get("duration_ms") or 0))
+            continue
+        rule = str(e["rule"])
+        if e.get("status") == "fail":
+            failed[rule] += 1
+        elif e.get("status") == "skip":
+            skipped[rule] += 1
+            reasons[rule][str(e.get("skip_reason") or "")] += 1
+
+    def pct(values: list[int], q: float) -> int:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "runs": runs,
+        "most_failed": [{"rule": r, "count": n} for r, n in failed.most_common()],
+        "most_skipped": [{"rule": r, "count": n, "reasons": [x for x, _ in reasons[r].most_common(3)]}
+                         for r, n in skipped.most_common()],
+        "hook_time_ms": {stage: {"runs": len(v), "median": round(statistics.median(v)), "p95": pct(v, 0.95)}
+                         for stage, v in sorted(times.items())},
+    }
+
+
+def report(fmt: str = "text") -> int:
+    repo = open_repo()
+    data = summarize(list(events.read(repo.state_dir)))
+    if fmt == "json":
+        emit(json.dumps(data, indent=2, ensure_ascii=False), None)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console()
+    if not data["runs"]:
+        c.print("No events yet: hooks and checks record one line per rule in .git/wfguard/events.jsonl.")
+        return 0
+    c.print(f"[bold]{data['runs']}[/bold] hook runs and checks recorded")
+    for title, key in (("Most failed rules", "most_failed"), ("Most skipped rules", "most_skipped")):
+        table = Table(title=title, title_justify="left")
+        table.add_column("rule")
+        table.add_column("times", justify="right")
+        if key == "most_skipped":
+            table.add_column("top reasons")
+        for row in data[key][:10]:
+            cells = [row["rule"], str(row["count"])]
+            if key == "most_skipped":
+                cells.append("; ".join(r or "(none)" for r in row["reasons"]))
+            table.add_row(*cells)
+        c.print(table if data[key] else f"{title}: none")
+    table = Table(title="Hook time", title_justify="left")
+    for col in ("stage", "runs", "median ms", "p95 ms"):
+        table.add_column(col, justify="left" if col == "stage" else "right")
+    for stage, t in data["hook_time_ms"].items():
+        table.add_row(stage, str(t["runs"]), str(t["median"]), str(t["p95"]))
+    c.print(table)
+    if data["most_failed"]:
+        top = data["most_failed"][0]["rule"]
+        c.print(f"\nThe rule people trip on most is [bold]{top}[/bold]: 'wfguard explain {top}' shows what "
+                "satisfies it. If it fails for good reasons, fix the workflow, not the symptom.")
+    return 0
+
+
+def _interpreter(shim: str) -> str | None:
+    m = re.search(r"^WFGUARD_PYTHON=(.*)$", shim, re.M)
+    return m.group(1).strip("'\"") if m else None
+
+
+def doctor(fmt: str = "text") -> int:
+    repo = open_repo()
+    findings: list[dict[str, str]] = []
+
+    def say(level: str, text: str, fix: str = "") -> None:
+        findings.append({"level": level, "text": text, "fix": fix})
+
+    try:
+        config = load_config(repo)
+        wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
+        say("ok", f"config is valid: {len(config.rules)} rule(s); hook stages in use: {', '.join(wanted) or 'none'}")
+    except WfguardError as exc:
+        wanted = list(HOOK_STAGES)
+        say("error", f"the config cannot be loaded: {exc.location()} {exc.message}".strip(),
+            exc.hint or "wfguard validate")
+    try:
+        directory = hooks_dir(repo, None)
+        say("ok", f"git runs hooks from {directory}")
+    except WfguardError as exc:
+        say("error", exc.message, exc.hint or "")
+        directory = None
+    if directory is not None:
+        for stage in wanted:
+            path = directory / stage
+            if not path.exists():
+                say("error", f"the {stage} hook is not installed", "wfguard install")
+                continue
+            if not is_ours(path):
+                say("error", f"{path} is another tool's hook, so wfguard's {stage} rules do not run locally",
+                    "wfguard install --chain")
+                continue
+            if not os.access(path, os.X_OK):
+                say("error", f"{path} is not executable, so git skips it", f"chmod +x {path}")
+            text = path.read_text(encoding="utf-8", errors="replace")
+            py = _interpreter(text)
+            if py and not Path(py).exists():
+                say("error", f"the {stage} hook's Python ({py}) is gone; the hook would fail closed",
+                    "wfguard install")
+            chained = path.with_name(stage + ".wfguard-chained").exists()
+            if text != render_shim(stage, chained, []):
+                say("warning", f"the {stage} hook was written by another wfguard version", "wfguard install")
+    if repo.shallow:
+        say("warning", "this is a shallow clone: checks over ranges may lack the base commit",
+            "git fetch --unshallow")
+    if os.environ.get("WFGUARD_SKIP"):
+        say("warning", f"WFGUARD_SKIP={os.environ['WFGUARD_SKIP']} is set in this shell: those rules are "
+            "skipped in every hook run", "unset WFGUARD_SKIP")
+    proc = git.run(["config", "--get", "core.hooksPath"], repo.root, check=False)
+    if proc.returncode == 0 and directory is not None and not str(directory).startswith(str(repo.root)) \
+            and not str(directory).startswith(str(repo.common_dir)):
+        say("warning", f"core.hooksPath points outside this repository ({directory})")
+    bad = [f for f in findings if f["level"] == "error"]
+    if fmt == "json":
+        emit(json.dumps({"healthy": not bad, "findings": findings}, indent=2), None)
+    else:
+        from rich.console import Console
+        from rich.markup import escape
+
+        c = Console()
+        marks = {"ok": "[green]✓[/green]", "warning": "[yellow]![/yellow]", "error": "[red]✗[/red]"}
+        for f in findings:
+            fix = f"  [dim]→ {escape(f['fix'])}[/dim]" if f["fix"] else ""
+            c.print(f"{marks[f['level']]} {escape(f['text'])}{fix}")
+        c.print("hooks look healthy" if not bad else f"{len(bad)} problem(s) stop hooks from guarding this repository")
+    return EXIT_FAILED if bad else 0
