@@ -140,3 +140,32 @@ def doctor(fmt: FormatOpt = Format.text) -> None:
     from .commands import diagnose
 
     _exit(guarded(lambda: diagnose.doctor(fmt.value)))
+
+
+@app.command()
+def fix(
+    rule: Annotated[str | None, typer.Argument(help="only this rule's fix")] = None,
+    message: Annotated[str | None, typer.Option("-m", "--message", help="the commit message to write from")] = None,
+    ftype: Annotated[str | None, typer.Option("--type", help="the changelog fragment type")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Apply the automatic fixes: write and stage the changelog fragment."""
+    from .commands import fix as cmd
+
+    _exit(guarded(lambda: cmd.run(rule, message, ftype, fmt.value)))
+
+
+@app.command()
+def ship(
+    message: Annotated[str | None, typer.Option("-m", "--message", help="the commit message")] = None,
+    ftype: Annotated[str | None, typer.Option("--type", help="the changelog fragment type, e.g. feature")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="stage tracked modifications first")] = False,
+    no_push: Annotated[bool, typer.Option("--no-push", help="commit, but do not push")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="run the checks; write nothing")] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """The compliant path in one command: branch, fixes, checks, commit, push."""
+    from .commands import ship as cmd
+
+    _exit(guarded(lambda: cmd.run(message, ftype, all_, no_push, yes, dry_run, fmt.value)))

@@ -7,11 +7,18 @@ from collections.abc import Iterable, Mapping
 
 from . import rules as rule_kinds
 from . import skips
-from .changeset import ChangeSet
+from .changeset import ChangedPath, ChangeSet
 from .globs import PathFilter
 from .model import Config, RuleConfig
 from .report import Report, Result
 from .rules.base import Context, Message
+
+
+def matched_paths(rule: RuleConfig, cs: ChangeSet) -> tuple[ChangedPath, ...]:
+    """Changed paths that pass the rule's ``paths`` and ``ignore`` (a rename counts both names)."""
+    flt = PathFilter(rule.paths, rule.ignore)
+    return tuple(cp for cp in cs.paths
+                 if flt.matches(cp.path) or (cp.old_path is not None and flt.matches(cp.old_path)))
 
 
 def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skips.Request]]) -> Result:
@@ -24,10 +31,7 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
                       (Message(f"skipped by {decision.skipped.by}: {decision.skipped.reason or '(no reason)'}"),),
                       rule.why, fix,
                       skipped={"by": decision.skipped.by, "reason": decision.skipped.reason})
-    flt = PathFilter(rule.paths, rule.ignore)
-    matched = tuple(cp for cp in cs.paths
-                    if flt.matches(cp.path) or (cp.old_path is not None and flt.matches(cp.old_path)))
-    outcome = impl.evaluate(Context(rule, cs, matched))
+    outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs)))
     messages = outcome.messages
     if decision.note:
         messages = (*messages, Message(decision.note))

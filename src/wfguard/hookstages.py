@@ -38,6 +38,9 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     config = load(WorkTree(repo.root), repo.state_dir)
     if not config.for_stage(name):
         return 0  # nothing to do at this stage: the cheapest possible hook
+    push_input = sys.stdin.read() if name == "pre-push" else ""
+    if (repo.state_dir / "ship-record.json").exists() and _checked_by_ship(repo, name, args, push_input):
+        return 0
     if name == "pre-commit":
         reports = [engine.evaluate(config, changeset.from_index(repo.root, "pre-commit"), os.environ)]
     elif name == "commit-msg":
@@ -50,10 +53,26 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     elif name == "pre-push":
         remote = args[0] if args else "origin"
         reports = [engine.evaluate(config, cs, os.environ)
-                   for cs in push_changes(repo, remote, parse_push_lines(sys.stdin.read()))]
+                   for cs in push_changes(repo, remote, parse_push_lines(push_input))]
     else:
         raise WfguardError(f"unknown hook {name!r}")
     return finish(repo, reports, name, start)
+
+
+def _checked_by_ship(repo: Repo, name: str, args: Sequence[str], push_input: str) -> bool:
+    """`wfguard ship` just ran these rules on this very tree: don't run them twice."""
+    from . import shiprecord
+
+    if name == "pre-commit":
+        return shiprecord.matches(repo.state_dir, repo.root, tree=shiprecord.index_tree(repo.root))
+    if name == "commit-msg" and args:
+        message = clean_message(Path(args[0]))
+        return shiprecord.matches(repo.state_dir, repo.root, tree=shiprecord.index_tree(repo.root), message=message)
+    if name == "pre-push":
+        updates = parse_push_lines(push_input)
+        live = [u for u in updates if u.local_sha != ZERO]
+        return bool(live) and all(shiprecord.matches(repo.state_dir, repo.root, commit=u.local_sha) for u in live)
+    return False
 
 
 def finish(repo: Repo, reports: list[Report], name: str, start: float) -> int:

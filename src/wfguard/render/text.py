@@ -18,6 +18,10 @@ def _head(r: Result, s: Styler) -> str:
     return f"{s(mark, style)} {s(r.rule, 'bold')} {s(label + sev, style)}"
 
 
+def status_line(r: Result, s: Styler) -> str:
+    return _head(r, s)
+
+
 def render(report: Report, s: Styler, *, verbose: bool = False, title: str | None = None) -> str:
     lines: list[str] = []
     if title:

@@ -1,0 +1,299 @@
+"""``wfguard ship``: the compliant path in one command (branch, fixes, checks, commit, push).
+
+It never loses work: a failed check leaves no commit and the index as it was plus the fixes
+it wrote (named in the output); a failed push leaves the commit and says how to retry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .. import changeset, conventional, engine, events, fixes, git, shiprecord
+from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, WfguardError
+from ..globs import any_match
+from ..model import HOOK_STAGES, Config
+from ..render import text
+from ..render.style import Styler, use_color
+from ..repo import Repo, current_branch, resolve
+from ..report import Report, Result
+from .common import load_config, open_repo
+
+
+class Step(NamedTuple):
+    step: str
+    status: str  # done | planned | skipped | failed
+    detail: str
+
+
+class Ship:
+    def __init__(self, repo: Repo, config: Config, *, dry_run: bool, interactive: bool, fmt: str) -> None:
+        self.repo, self.config = repo, config
+        self.dry_run, self.interactive, self.fmt = dry_run, interactive, fmt
+        self.steps: list[Step] = []
+        from rich.console import Console
+
+        # people read progress on stderr; --format json keeps stdout for the result
+        self.console = Console(stderr=True, quiet=fmt == "json", soft_wrap=True)
+
+    def step(self, name: str, status: str, detail: str) -> None:
+        self.steps.append(Step(name, status, detail))
+        mark = {"done": "[green]✓[/green]", "planned": "[cyan]→[/cyan]", "skipped": "[dim]·[/dim]",
+                "failed": "[red]✗[/red]"}[status]
+        from rich.markup import escape
+
+        self.console.print(f"{mark} [bold]{name}[/bold] {escape(detail)}")
+
+    # --- the parts -----------------------------------------------------------------------
+
+    def protected(self, branch: str) -> bool:
+        globs = [self.config.ship.base]
+        for rule in self.config.rules:
+            if rule.kind == "branch":
+                globs += list(rule.options.get("protected") or ())
+        return any_match(globs, branch)
+
+    def branch_name(self, message: str) -> str:
+        header = conventional.parse_header(message.split("\n", 1)[0])
+        values = {"type": header.type if header else "change",
+                  "slug": conventional.slug(header.subject if header else message.split("\n", 1)[0])[:50].strip("-")
+                  or "change",
+                  "scope": (header.scope or "") if header else ""}
+        try:
+            name = self.config.ship.branch.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise WfguardError(f"ship.branch {self.config.ship.branch!r} is not a valid template: {exc}",
+                               hint="use {type}, {scope} and {slug}") from None
+        candidate, n = name, 2
+        while resolve(self.repo.root, f"refs/heads/{candidate}"):
+            candidate, n = f"{name}-{n}", n + 1
+        if not git.ok(["check-ref-format", "--branch", candidate], self.repo.root):
+            raise WfguardError(f"{candidate!r} is not a valid branch name", hint="change ship.branch")
+        return candidate
+
+    def checks(self, branch: str, message: str) -> Report:
+        """Every rule of pre-commit, commit-msg and pre-push, each run once."""
+        root = self.repo.root
+        done: set[str] = set()
+        results: list[Result] = []
+        for stage in HOOK_STAGES:
+            ids = [r.id for r in self.config.for_stage(stage) if r.id not in done]
+            if not ids:
+                continue
+            done.update(ids)
+            if stage == "pre-push":
+                cs = self.push_changes(branch, message)
+            else:
+                cs = changeset.from_index(root, stage, message if stage == "commit-msg" else None, branch)
+            with self.console.status(f"running {stage} rules: {', '.join(ids)}"):
+                report = engine.evaluate(self.config, cs, os.environ, only=ids)
+            cs.close()
+            for r in report.results:
+                self.console.print(f"  {text.status_line(r, Styler(use_color(sys.stderr)))}")
+            results += report.results
+        report = Report("ship", None, None, tuple(results))
+        events.record(self.repo.state_dir, report, 0, "ship")
+        return report
+
+    def push_changes(self, branch: str, message: str) -> changeset.ChangeSet:
+        """What the push will carry: the unpushed commits plus the commit about to be made."""
+        root, remote = self.repo.root, self.config.ship.remote
+        base = (resolve(root, f"refs/remotes/{remote}/{branch}")
+                or resolve(root, f"refs/remotes/{remote}/{self.config.ship.base}"))
+        head = resolve(root, "HEAD")
+        if base and head:
+            base = git.out(["merge-base", base, head], root) or None
+        spec = ("--cached", base) if base else ("--cached",)
+        commits = changeset.log_commits(root, [f"{base}..HEAD"] if base else ["HEAD"]) if head else ()
+        return changeset.ChangeSet("pre-push", root, changeset.diff_paths(root, spec), commits, branch=branch,
+                                   base=base, message=message, target_refs=(f"refs/heads/{branch}",),
+                                   diff_spec=spec)
+
+
+@contextmanager
+def scratch_index(repo: Repo) -> Iterator[None]:
+    """A copy of the index for --dry-run: stage into it freely, the real one is untouched."""
+    real = Path(os.environ.get("GIT_INDEX_FILE") or git.out(["rev-parse", "--git-path", "index"], repo.root))
+    if not real.is_absolute():
+        real = repo.root / real
+    fd, tmp = tempfile.mkstemp(prefix="wfguard-index-")
+    os.close(fd)
+    old = os.environ.get("GIT_INDEX_FILE")
+    try:
+        if real.exists():
+            shutil.copyfile(real, tmp)
+        else:
+            os.unlink(tmp)
+        os.environ["GIT_INDEX_FILE"] = tmp
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = old
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _ask_message(config: Config) -> str:
+    from rich.prompt import Prompt
+
+    types = list(conventional.TYPES)
+    for rule in config.rules:
+        if rule.kind == "commit-message" and rule.options.get("types"):
+            types = list(rule.options["types"])
+    ctype = Prompt.ask("type of change", choices=types, default="feat" if "feat" in types else types[0])
+    scope = Prompt.ask("scope (optional)", default="")
+    subject = Prompt.ask("describe it (lower case, no full stop)")
+    if not subject.strip():
+        raise WfguardError("no description given: nothing was changed")
+    return f"{ctype}({scope}): {subject.strip()}" if scope else f"{ctype}: {subject.strip()}"
+
+
+def _ask_type(config: Config) -> str:
+    from rich.prompt import Prompt
+
+    for rule in config.rules:
+        if rule.kind == "changelog" and "fragments" in rule.options:
+            types = list(rule.options["fragments"]["types"])
+            return Prompt.ask("changelog fragment type", choices=types, default=types[0])
+    raise WfguardError("no changelog rule with fragments")
+
+
+def run(message: str | None, ftype: str | None, all_: bool, no_push: bool, yes: bool, dry_run: bool,
+        fmt: str = "text") -> int:
+    repo = open_repo()
+    if repo.bare:
+        raise WfguardError("ship needs a work tree; this is a bare repository")
+    config = load_config(repo)
+    interactive = not yes and fmt != "json" and sys.stdin.isatty() and sys.stdout.isatty()
+    ship = Ship(repo, config, dry_run=dry_run, interactive=interactive, fmt=fmt)
+    if not message:
+        if not interactive:
+            raise WfguardError("no commit message", hint="pass -m 'type(scope): description' "
+                               "(ship never prompts with --yes or without a terminal)")
+        message = _ask_message(config)
+    message = message.strip() + "\n"
+    if dry_run:
+        with scratch_index(repo):
+            return _run(ship, message, ftype, all_, no_push)
+    return _run(ship, message, ftype, all_, no_push)
+
+
+def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
+    repo, config, root = ship.repo, ship.config, ship.repo.root
+    dry = ship.dry_run
+    if all_:
+        git.run(["add", "-u"], root)  # tracked modifications only, never untracked files
+        ship.step("stage", "planned" if dry else "done", "tracked modifications (git add -u)")
+    staged = changeset.from_index(root, "commit-msg")
+    if not staged.paths:
+        raise WfguardError("nothing is staged: stage your change with git add, or pass --all",
+                           hint="ship commits exactly what is staged, so it never sweeps in stray files")
+    ship.step("change", "done", f"{len(staged.paths)} staged path(s)")
+    # the branch
+    branch = current_branch(root)
+    if branch is None or ship.protected(branch):
+        new = ship.branch_name(message)
+        why = "detached HEAD" if branch is None else f"{branch} is protected"
+        if not dry:
+            git.run(["switch", "-q", "-c", new], root)  # keeps the index and the work tree
+        ship.step("branch", "planned" if dry else "done", f"{new} ({why})")
+        branch = new
+    else:
+        ship.step("branch", "done", branch)
+    # the fixes
+    try:
+        planned = fixes.plan(config, staged, message, ftype)
+    except WfguardError as exc:
+        if ship.interactive and "--type" in (exc.hint or ""):
+            planned = fixes.plan(config, staged, message, _ask_type(config))
+        else:
+            raise
+    if dry:
+        for f in planned:  # into the scratch index only: the work tree is not touched
+            oid = git.out(["hash-object", "-w", "--stdin"], root, input=f.content.encode())
+            git.run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{f.path}"], root)
+            ship.step("fix", "planned", f"would write {f.path}: {f.content.strip()}")
+    else:
+        fixes.apply(root, planned)
+        for f in planned:
+            ship.step("fix", "done", f"{f.description}: {f.content.strip()}")
+    # the checks
+    report = ship.checks(branch, message)
+    written = [f.path for f in planned]
+    if not report.passed:
+        sys.stderr.write(text.render(report, Styler(use_color(sys.stderr))) + "\n")
+        note = "nothing was committed; the index is as it was"
+        if written and not dry:
+            note += f", plus the fix(es) wfguard wrote and staged: {', '.join(written)}"
+        ship.step("check", "failed", note)
+        return _result(ship, EXIT_FAILED, report, branch, None, False, written)
+    ship.step("check", "done", f"{report.summary()['passed']} rule(s) passed")
+    if dry:
+        ship.step("commit", "planned", message.splitlines()[0])
+        ship.step("push", "skipped" if no_push or not config.ship.push else "planned",
+                  f"{config.ship.remote} {branch}")
+        return _result(ship, 0, report, branch, None, False, written)
+    # commit: the hooks it fires see the record and pass at once
+    shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), message)
+    try:
+        proc = git.run(["commit", "-q", "-F", "-"], root, input=message.encode(), check=False)
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git commit failed: {err.splitlines()[-1] if err else 'no message'}",
+                           details=tuple(err.splitlines()[:-1]),
+                           hint="your staged change is untouched; fix the cause and run ship again")
+        sha = git.out(["rev-parse", "HEAD"], root)
+        ship.step("commit", "done", f"{sha[:10]} {message.splitlines()[0]}")
+        if no_push or not config.ship.push:
+            ship.step("push", "skipped", "--no-push" if no_push else "ship.push is false")
+            return _result(ship, 0, report, branch, sha, False, written)
+        remote = config.ship.remote
+        retry = f"git push -u {remote} {branch}"
+        if not git.ok(["remote", "get-url", remote], root):
+            ship.step("push", "failed", f"no remote {remote!r}; the commit is made. Add one, then: {retry}")
+            return _result(ship, EXIT_ERROR, report, branch, sha, False, written)
+        try:
+            with ship.console.status(f"pushing {branch} to {remote}"):
+                push = git.run(["push", "-q", "-u", remote, f"HEAD:refs/heads/{branch}"], root, check=False)
+        except KeyboardInterrupt:
+            ship.step("push", "failed", f"interrupted; the commit {sha[:10]} is kept. Retry: {retry}")
+            raise
+        if push.returncode != 0:
+            err = push.stderr.decode("utf-8", "replace").strip()
+            ship.step("push", "failed", f"{err.splitlines()[-1] if err else 'push failed'}; the commit "
+                      f"{sha[:10]} is kept. Retry: {retry}")
+            return _result(ship, EXIT_ERROR, report, branch, sha, False, written)
+        ship.step("push", "done", f"{remote} {branch} (upstream set)")
+        return _result(ship, 0, report, branch, sha, True, written)
+    finally:
+        shiprecord.clear(repo.state_dir)
+
+
+def _result(ship: Ship, code: int, report: Report, branch: str, sha: str | None, pushed: bool,
+            written: list[str]) -> int:
+    nxt: list[str] = []
+    if code == EXIT_FAILED:
+        nxt = report.next() or [r.fix for r in report.results if r.blocking]
+    elif pushed:
+        nxt = [f"open a pull request for {branch}"]
+    elif sha and code == 0:
+        nxt = [f"git push -u {ship.config.ship.remote} {branch}"]
+    if ship.fmt == "json":
+        data: dict[str, Any] = {
+            "version": 1, "ok": code == 0, "dry_run": ship.dry_run, "branch": branch, "commit": sha,
+            "pushed": pushed, "fixes": written, "steps": [s._asdict() for s in ship.steps],
+            "checks": report.to_json(), "next": nxt,
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif nxt:
+        ship.console.print("next: " + "; ".join(nxt))
+    return code

@@ -1,0 +1,103 @@
+"""Automatic fixes: today, the changelog fragment written from the commit subject."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from . import conventional, git
+from .changeset import ChangeSet
+from .engine import matched_paths
+from .errors import WfguardError
+from .model import Config, RuleConfig
+from .rules.base import Context
+from .rules.changelog import ChangelogRule
+
+
+class Fix(NamedTuple):
+    rule: str
+    path: str  # relative to the repository root
+    content: str
+    description: str
+
+
+def fragment_type(rule: RuleConfig, message: str, explicit: str | None) -> str | None:
+    """The fragment type: --type, else the mapping from the Conventional Commits type."""
+    frag = rule.options["fragments"]
+    if explicit:
+        if explicit not in frag["types"]:
+            raise WfguardError(f"--type {explicit!r} is not a fragment type of rule {rule.id!r}; "
+                               f"expected one of: {', '.join(frag['types'])}")
+        return explicit
+    header = conventional.parse_header(message.split("\n", 1)[0])
+    if header is None:
+        return None
+    mapped: str | None = frag["commit_types"].get(header.type)
+    return mapped
+
+
+def fragment_text(message: str) -> str:
+    """``feat(api): add export endpoint`` -> ``Add export endpoint.``"""
+    first = message.strip().split("\n", 1)[0]
+    header = conventional.parse_header(first)
+    text = (header.subject if header else first).strip()
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text + "\n"
+
+
+def unique_name(root: Path, folder: str, slug: str, ftype: str, ext: str | None,
+                taken: set[str]) -> str:
+    base = slug or "change"
+    for n in range(1, 1000):
+        name = base if n == 1 else f"{base}-{n}"
+        rel = f"{folder}/{name}.{ftype}" + (f".{ext}" if ext else "")
+        if not (root / rel).exists() and rel not in taken:
+            return rel
+    raise WfguardError(f"cannot find a free fragment name for {slug!r} in {folder}/")
+
+
+def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
+    """True when the changelog rule fails only for want of a fragment (which a fix can write)."""
+    impl = ChangelogRule(rule)
+    if impl.file:
+        return False
+    outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs)))
+    return outcome.status == "fail" and any("none was added" in m.text for m in outcome.messages)
+
+
+def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
+         only: str | None = None) -> list[Fix]:
+    fixes: list[Fix] = []
+    for rule in config.rules:
+        if rule.kind != "changelog" or (only and rule.id != only) or "fragments" not in rule.options:
+            continue
+        if not needs_fragment(rule, cs):
+            continue
+        if not message:
+            raise WfguardError(f"{rule.id}: the fragment is written from the commit message",
+                               hint="pass -m 'feat: what changed' (or commit first, then run wfguard fix)")
+        kind = fragment_type(rule, message, ftype)
+        frag = rule.options["fragments"]
+        if kind is None:
+            raise WfguardError(
+                f"{rule.id}: cannot tell the fragment type from {message.splitlines()[0]!r}",
+                hint=f"pass --type, one of: {', '.join(frag['types'])}")
+        header = conventional.parse_header(message.split("\n", 1)[0])
+        slug = conventional.slug(header.subject if header else message.split("\n", 1)[0])[:60].strip("-")
+        ext = frag["extensions"][0] if frag["extensions"] else None
+        rel = unique_name(cs.root, frag["dir"], slug, kind, ext, {f.path for f in fixes})
+        fixes.append(Fix(rule.id, rel, fragment_text(message), f"wrote the changelog fragment {rel}"))
+    return fixes
+
+
+def apply(root: Path, fixes: list[Fix]) -> None:
+    """Write and stage each fix; an existing file is never overwritten."""
+    for fix in fixes:
+        path = root / fix.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as fh:  # "x": fail rather than overwrite
+            fh.write(fix.content)
+        git.run(["add", "--", fix.path], root)
