@@ -169,3 +169,32 @@ def ship(
     from .commands import ship as cmd
 
     _exit(guarded(lambda: cmd.run(message, ftype, all_, no_push, yes, dry_run, fmt.value)))
+
+
+changelog_app = typer.Typer(help="Release notes from changelog fragments.", no_args_is_help=True)
+app.add_typer(changelog_app, name="changelog")
+
+
+@changelog_app.command("build")
+def changelog_build(
+    version: Annotated[str, typer.Option("--version", help="the version being released, e.g. 1.2.0")],
+    date: Annotated[str | None, typer.Option("--date", help="the release date, YYYY-MM-DD (default: today)")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="print the section; change nothing")] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Turn the fragments into a section of the changelog and remove them (staged)."""
+    from .commands import release
+
+    _exit(guarded(lambda: release.build(version, date, draft, fmt.value)))
+
+
+@app.command()
+def init(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing .wfguard.yml")] = False,
+    install: Annotated[bool, typer.Option(" /--no-install", help="do not install the hooks")] = True,
+) -> None:
+    """Write a starter .wfguard.yml fitted to this repository, then install the hooks."""
+    from .commands import init as cmd
+
+    _exit(guarded(lambda: cmd.run(yes, force, install)))

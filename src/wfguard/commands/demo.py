@@ -13,9 +13,8 @@ from rich.console import Console
 from rich.panel import Panel
 
 DEMO_CONFIG = """\
-# yaml-language-server: $schema=https://wfguard.invalid/schema.json
 version: 1
-extends: [changelog-fragments, conventional-commits, hygiene]
+extends: [changelog-fragments, conventional-commits, protected-branches, hygiene]
 """
 
 
@@ -54,36 +53,66 @@ class _Demo:
 
 def run(directory: str | None = None) -> int:
     console = Console()
-    root = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="wfguard-demo-"))
+    root = Path(directory).resolve() if directory else Path(tempfile.mkdtemp(prefix="wfguard-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     if any(root.iterdir()):
         from ..errors import WfguardError
         raise WfguardError(f"{root} is not empty; the demo needs an empty folder (or none)")
-    d = _Demo(root, console)
+    work, remote = root / "app", root / "origin.git"
+    work.mkdir()
+    d = _Demo(work, console)
+    empty = root / ".gitconfig"
+    empty.write_text("")
+    # the demo's git ignores your global config (hooksPath, templates, signing) and touches nothing of yours
+    d.env.update({"GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"})
+    ok: list[bool] = []
+
     d.step("1. A repository with a workflow",
-           "The team's rule: every change under src/ ships with a changelog fragment, because the\n"
-           "client release notes are built from changelog.d/. Commits follow Conventional Commits.")
+           "The team's rule: every change under src/ ships with a changelog fragment, because the client\n"
+           "release notes are built from changelog.d/. Commits follow Conventional Commits, and nobody\n"
+           "commits straight to main.")
+    d.sh("git", "init", "-q", "--bare", str(remote), show=False)
     d.sh("git", "init", "-q", "-b", "main", show=False)
     d.write(".wfguard.yml", DEMO_CONFIG)
     d.write("src/app.py", "def export():\n    return []\n")
     d.write("changelog.d/.gitkeep", "")
     d.sh("git", "add", ".", show=False)
     d.sh("git", "commit", "-q", "-m", "chore: start the project", show=False)
+    d.sh("git", "remote", "add", "origin", str(remote), show=False)
+    d.sh("git", "push", "-q", "origin", "main", show=False)
     d.sh("cat", ".wfguard.yml")
+    ok.append(d.wfguard("install").returncode == 0)
+
     d.step("2. A shortcut: a feature without a changelog entry",
-           "An engineer (or a coding agent) adds a feature on a branch and forgets the fragment.")
+           "An engineer (or a coding agent) changes src/ and commits, forgetting the fragment.\n"
+           "The commit-msg hook stops it, says why the rule exists and prints the exact fix.")
     d.sh("git", "switch", "-q", "-c", "feat/export-csv")
     d.write("src/app.py", "def export(fmt='json'):\n    return []\n")
-    d.sh("git", "commit", "-q", "-am", "feat: export as csv")
-    blocked = d.wfguard("check", "--base", "main")
-    d.step("3. The compliant path",
-           "The check said what is missing, why it matters and the exact fix. The fragment is one line:")
-    d.write("changelog.d/export-csv.feature.md", "Export data as CSV.\n")
-    d.sh("git", "add", "changelog.d/export-csv.feature.md")
-    d.sh("git", "commit", "-q", "-m", "docs: add the changelog fragment for csv export")
-    passed = d.wfguard("check", "--base", "main")
-    ok = blocked.returncode == 1 and passed.returncode == 0
-    d.step("Done" if ok else "Something went wrong",
-           f"The demo repository is at {root}\n"
-           "Try it on yours: wfguard init (coming soon), or write .wfguard.yml and run wfguard check.")
-    return 0 if ok else 1
+    d.sh("git", "add", "src/app.py")
+    blocked = d.sh("git", "commit", "-q", "-m", "feat: export as csv")
+    ok.append(blocked.returncode != 0)
+    d.sh("git", "status", "--short")
+
+    d.step("3. The compliant path, in one command",
+           "wfguard ship writes the fragment from the message, runs every rule once, commits and\n"
+           "pushes (from main it would first move the work to a new branch). The hooks it fires\n"
+           "pass at once: the same tree was just checked.")
+    ok.append(d.wfguard("ship", "-m", "feat: export as csv", "--yes").returncode == 0)
+    d.sh("git", "log", "--stat", "-1", "--format=%h %s")
+
+    d.step("4. CI runs the same rules", "What a pull request check runs; it cannot be skipped with --no-verify.")
+    ok.append(d.wfguard("check", "--base", "main").returncode == 0)
+
+    d.step("5. Release notes from the fragments",
+           "At release time the fragments become a section of CHANGELOG.md and are removed (staged).")
+    d.sh("git", "switch", "-q", "main", show=False)
+    d.sh("git", "merge", "-q", "--ff-only", "feat/export-csv", show=False)
+    ok.append(d.wfguard("changelog", "build", "--version", "1.0.0").returncode == 0)
+    d.sh("cat", "CHANGELOG.md")
+    d.wfguard("report")
+
+    good = all(ok)
+    d.step("Done" if good else "Something went wrong",
+           f"The demo repository is at {work}\n"
+           "On your own repository: wfguard init, then wfguard ship -m 'feat: ...'.")
+    return 0 if good else 1
