@@ -249,3 +249,16 @@ def test_env_skip_is_ignored_by_check(repo: GitRepo) -> None:
     repo.commit("feat: a", "src/a.py")
     res = repo.check("--base", "main", env={"WFGUARD_SKIP": "changelog", "WFGUARD_SKIP_REASON": "x"})
     assert res.code == 1
+
+
+def test_forbid_content_in_odd_file_names(repo: GitRepo) -> None:
+    setup(repo, "version: 1\nrules:\n  no-todo:\n    kind: forbid\n    content: 'TODO'\n")
+    names = ["with space.py", "new\nline.py", "ünïcødé.py", 'quo"te.py', "-dash.py", "tab\tname.py"]
+    for n in names:
+        repo.write(n, "ok\nTODO here\n")
+    repo.git("add", "--", *names)
+    repo.git("commit", "-q", "-m", "fix: odd")
+    r = check_rule(repo, "no-todo")
+    found = sorted(m["path"] for m in r["messages"])  # type: ignore[attr-defined]
+    assert found == sorted(names)
+    assert all(m["line"] == 2 for m in r["messages"])  # type: ignore[attr-defined]

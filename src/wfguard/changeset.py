@@ -360,7 +360,8 @@ def parse_patch(data: bytes) -> dict[str, list[AddedLine]]:
             continue
         if in_header:
             if raw.startswith(b"+++ "):
-                target = unquote(raw[4:].decode("utf-8", "surrogateescape"))
+                # git ends the line with a tab when the (unquoted) name holds a space
+                target = unquote(raw[4:].decode("utf-8", "surrogateescape").removesuffix("\t"))
                 if target != "/dev/null":
                     name = target[2:] if target.startswith("b/") else target
                     current = result.setdefault(name, [])

@@ -198,3 +198,15 @@ def init(
     from .commands import init as cmd
 
     _exit(guarded(lambda: cmd.run(yes, force, install)))
+
+
+@app.command()
+def agents(
+    write: Annotated[str | None, typer.Option("--write", help="replace the marked block in FILE (e.g. AGENTS.md)")]
+    = None,
+    guard: Annotated[str | None, typer.Option("--guard", help="add an agent-side guard: claude")] = None,
+) -> None:
+    """Render the workflow as instructions for coding agents (and guard their shortcuts)."""
+    from .commands import agents as cmd
+
+    _exit(guarded(lambda: cmd.run(write, guard)))

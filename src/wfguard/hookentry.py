@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     name, rest = args[0], args[1:]
     start = time.perf_counter()
     try:
+        if name == "agent-command":
+            from . import agentguard
+
+            return agentguard.main(sys.stdin.read())
         from . import hookstages
 
         return hookstages.run(name, rest, start)

@@ -1,22 +1,31 @@
 """``wfguard check``: the CI command, evaluating the ``ci`` stage over a commit range.
 
-Its arguments are parsed with argparse rather than typer: CI runs it on every push, and
-the difference in start-up time is most of its run time on a typical pull request.
+Its arguments are parsed with argparse rather than typer: CI runs it on every push, and the
+difference in start-up time is most of its run time on a typical pull request.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from .. import git
 from ..cirange import changes, resolve_range, start_log
 from .common import emit, guarded, open_repo
 
-FORMATS = ("text", "json")
+if TYPE_CHECKING:
+    import subprocess
+
+    from ..model import Config
+    from ..repo import Repo
+    from ..report import Result
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+WORKTREE = "worktree"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,44 +37,96 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base", help="compare with this commit or branch (default: from the CI "
                    "environment, else the remote's default branch)")
     p.add_argument("--head", help="the last commit to check (default: HEAD)")
+    p.add_argument("--config-from", metavar="REF", help="read .wfguard.yml from this commit (default: the base, so "
+                   "a pull request cannot weaken the rules it is checked by); 'worktree' for the checked-out files")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--output", metavar="FILE", help="write the report to FILE (the text report still goes to stdout)")
     p.add_argument("-v", "--verbose", action="store_true", help="also list passing rules' details")
     return p
 
 
-def run(base: str | None = None, head: str | None = None, fmt: str = "text",
-        output: str | None = None, verbose: bool = False) -> int:
+def _load(repo: Repo, rev: str) -> tuple[Config, str]:
+    """The config at ``rev``; the work tree's when ``rev`` has none (a change adopting wfguard)."""
+    from .. import config as config_mod
+    from .common import load_config
+
+    if rev == WORKTREE:
+        return load_config(repo), "the work tree"
+    if config_mod.Commit(repo.root, rev).read(config_mod.CONFIG_NAME) is None:
+        sys.stderr.write(f"wfguard: {rev[:12]} has no {config_mod.CONFIG_NAME} yet; using the work tree's\n")
+        return load_config(repo), "the work tree"
+    return config_mod.load(config_mod.Commit(repo.root, rev), repo.state_dir), rev[:12]
+
+
+def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Result | None:
+    """A warning when a tracked AGENTS.md-style block no longer matches the head's config."""
+    from .. import agents
+    from .. import config as config_mod
+    from ..report import Result
+    from ..rules.base import Message
+
+    out, _ = grep.communicate()
+    files = [line.split(":", 1)[1] for line in out.decode("utf-8", "surrogateescape").splitlines() if ":" in line]
+    if not files:
+        return None
+    start = time.perf_counter()
+    expected = agents.render(config_mod.load(config_mod.Commit(repo.root, head), repo.state_dir))
+    stale = []
+    for path in files:
+        text = git.run(["cat-file", "blob", f"{head}:{path}"], repo.root).stdout.decode("utf-8", "replace")
+        if agents.block_of(text) != expected:
+            stale.append(path)
+    fix = f"wfguard agents --write {stale[0] if stale else files[0]}"
+    msgs = tuple(Message(f"{p}: the wfguard block is stale: the workflow changed since it was written", p)
+                 for p in stale)
+    return Result(agents.RULE_ID, "agents", "fail" if stale else "pass", "warning", msgs,
+                  "Coding agents follow AGENTS.md; instructions that lag the workflow send them down the wrong path.",
+                  fix, duration_ms=round((time.perf_counter() - start) * 1000), next=(fix,) if stale else ())
+
+
+def run(base: str | None = None, head: str | None = None, fmt: str = "text", output: str | None = None,
+        verbose: bool = False, config_from: str | None = None) -> int:
     start = time.perf_counter()
     repo = open_repo()
     rng = resolve_range(repo, base, head, os.environ)
     # git walks the history while Python imports the engine and loads the config
     pending = start_log(repo, rng)
+    grep = git.popen(["grep", "-l", "-F", "-e", "<!-- wfguard:agents:start -->", rng.head, "--"], repo.root)
     from .. import engine, events
     from ..render import text
     from ..render.style import Styler, use_color
-    from .common import load_config
 
-    config = load_config(repo)
+    config, source = _load(repo, config_from or rng.base or WORKTREE)
     cs = changes(repo, rng, pending=pending)
     try:
         report = engine.evaluate(config, cs, os.environ)
     finally:
         cs.close()
+    extra = _agents_result(repo, rng.head, grep)
+    if extra is not None:
+        report = report._replace(results=(*report.results, extra))
     events.record(repo.state_dir, report, round((time.perf_counter() - start) * 1000), "check")
+    n = len(cs.commits)
+    title = (f"wfguard check: {n} commit{'s' if n != 1 else ''} {(cs.base or '')[:10]}..{rng.head[:10]} "
+             f"({len(cs.paths)} paths changed; rules from {source})")
+    human = text.render(report, Styler(use_color(sys.stdout) and not output), verbose=verbose, title=title)
+    if fmt == "text":
+        emit(human, output)
+        return report.exit_code
     if fmt == "json":
-        emit(json.dumps(report.to_json(), indent=2, ensure_ascii=False), output)
+        import json
+
+        body = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
     else:
-        n = len(cs.commits)
-        title = (f"wfguard check: {n} commit{'s' if n != 1 else ''} "
-                 f"{(rng.base or '')[:10]}..{rng.head[:10]} ({len(cs.paths)} paths changed)")
-        if output:
-            emit(text.render(report, Styler(False), verbose=verbose, title=title), output)
-        else:
-            emit(text.render(report, Styler(use_color(sys.stdout)), verbose=verbose, title=title), None)
+        from ..render import formats
+
+        body = {"sarif": formats.sarif, "junit": formats.junit, "github": formats.github}[fmt](report)
+    emit(body, output)
+    if output:
+        emit(human, None)
     return report.exit_code
 
 
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose))
+    return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose, args.config_from))

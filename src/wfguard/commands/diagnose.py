@@ -53,6 +53,7 @@ def summarize(evts: list[dict[str, Any]]) -> dict[str, Any]:
 def report(fmt: str = "text") -> int:
     repo = open_repo()
     data = summarize(list(events.read(repo.state_dir)))
+    data["next"] = [f"wfguard explain {data['most_failed'][0]['rule']}"] if data["most_failed"] else []
     if fmt == "json":
         emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return 0
@@ -147,7 +148,8 @@ def doctor(fmt: str = "text") -> int:
         say("warning", f"core.hooksPath points outside this repository ({directory})")
     bad = [f for f in findings if f["level"] == "error"]
     if fmt == "json":
-        emit(json.dumps({"healthy": not bad, "findings": findings}, indent=2), None)
+        nxt = list(dict.fromkeys(f["fix"] for f in findings if f["fix"] and f["level"] != "ok"))
+        emit(json.dumps({"healthy": not bad, "findings": findings, "next": nxt}, indent=2), None)
     else:
         from rich.console import Console
         from rich.markup import escape

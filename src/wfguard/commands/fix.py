@@ -24,7 +24,8 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
     planned = fixes.plan(config, cs, message, ftype, only=rule)
     fixes.apply(repo.root, planned)
     if fmt == "json":
-        emit(json.dumps({"fixed": [{"rule": f.rule, "path": f.path} for f in planned]}, indent=2), None)
+        nxt = ['wfguard ship --yes -m "type(scope): description"'] if planned else []
+        emit(json.dumps({"fixed": [{"rule": f.rule, "path": f.path} for f in planned], "next": nxt}, indent=2), None)
     elif planned:
         emit("\n".join(f"{f.rule}: {f.description} (staged)" for f in planned)
              + "\nnext: review it, then commit (git commit, or wfguard ship)", None)

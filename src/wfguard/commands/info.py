@@ -27,7 +27,7 @@ def list_rules(fmt: str = "text") -> int:
     config = load_config(open_repo())
     if fmt == "json":
         data = {"rules": [_rule_info(r) for r in config.rules],
-                "stages": {s: [r.id for r in config.for_stage(s)] for s in STAGES}}
+                "stages": {s: [r.id for r in config.for_stage(s)] for s in STAGES}, "next": []}
         emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return 0
     from rich.console import Console
@@ -65,6 +65,7 @@ def explain(rule_id: str, fmt: str = "text") -> int:
                            hint=f"rules: {', '.join(ids)}")
     info = _rule_info(rule)
     info["how_to_skip"] = _skip_text(rule)
+    info["next"] = [info["fix"]] if str(info["fix"]).startswith("wfguard ") else []
     if fmt == "json":
         emit(json.dumps(info, indent=2, ensure_ascii=False), None)
         return 0
@@ -98,11 +99,13 @@ def validate(path: str | None, fmt: str = "text") -> int:
     except ConfigError as exc:
         if fmt == "json":
             emit(json.dumps({"valid": False, "error": {
-                "file": exc.file, "line": exc.line, "path": exc.path, "message": exc.message}}), None)
+                "file": exc.file, "line": exc.line, "path": exc.path, "message": exc.message},
+                "next": [f"edit {exc.file}" + (f" line {exc.line}" if exc.line else "")] if exc.file else []}), None)
             return EXIT_ERROR
         raise
     if fmt == "json":
-        emit(json.dumps({"valid": True, "files": sorted(read), "rules": [r.id for r in config.rules]}), None)
+        emit(json.dumps({"valid": True, "files": sorted(read), "rules": [r.id for r in config.rules], "next": []}),
+             None)
     else:
         emit(_summary(config, sorted(read)), None)
     return 0

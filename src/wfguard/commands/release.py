@@ -57,7 +57,8 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
     if releasenotes.has_version(current, version):
         raise WfguardError(f"{frag['output']} already has a section for {version}; nothing was changed")
     data = {**releasenotes.as_json(version, day, secs), "output": frag["output"],
-            "removed": [] if draft else [p for p, _, _ in found], "draft": draft}
+            "removed": [] if draft else [p for p, _, _ in found], "draft": draft,
+            "next": [] if draft else [f'git commit -m "chore: release {version}"']}
     if not draft:
         output.write_text(releasenotes.insert(current, section), encoding="utf-8")
         git.run(["add", "--", frag["output"]], repo.root)
