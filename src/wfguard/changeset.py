@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from . import git
 from .git import EMPTY_TREE, ZERO_SHA, BlobReader
+
+# Content rules read added lines of files up to this size; bigger files are left to max_size.
+CONTENT_SCAN_LIMIT = 8 * 1024 * 1024
 
 
 class ChangedPath(NamedTuple):
@@ -88,6 +91,7 @@ class ChangeSet:
         self._blobs: BlobReader | None = None
         self._branch_looked_up = False
         self._added: dict[str, list[AddedLine]] | None = None
+        self.skipped_for_size: tuple[str, ...] = ()
 
     def current_branch(self) -> str | None:
         """The branch, asking git only the first time a rule needs it (None: detached HEAD)."""
@@ -121,17 +125,26 @@ class ChangeSet:
         return {c.path: by_oid.get(c.new_oid or "", 0) for c in cps if c.new_oid and c.is_file}
 
     def added_lines(self) -> Mapping[str, list[AddedLine]]:
-        """Added lines per path, from one ``git diff -U0``; binary files have none."""
+        """Added lines per path, streamed from one ``git diff -U0``. Binary files have none, and
+        files over CONTENT_SCAN_LIMIT are left out of the diff, so git never loads them and
+        memory stays bounded whatever was staged."""
         if self._added is None:
-            if not self.paths:
+            live = [cp for cp in self.paths if cp.is_file and cp.new_oid]
+            big = [p for p, size in self.sizes(live).items() if size > CONTENT_SCAN_LIMIT] if live else []
+            self.skipped_for_size = tuple(big)
+            if not live:
                 self._added = {}
             else:
-                proc = git.run(
-                    ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
-                     "--src-prefix=a/", "--dst-prefix=b/", *self.diff_spec],
-                    self.root,
-                )
-                self._added = parse_patch(proc.stdout)
+                excludes = [f":(exclude,literal){p}" for p in big]
+                args = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+                        "--src-prefix=a/", "--dst-prefix=b/", *self.diff_spec, "--", *([":/"] if big else []),
+                        *excludes]
+                proc = git.popen(args, self.root)
+                assert proc.stdout is not None
+                try:
+                    self._added = parse_patch(proc.stdout)
+                finally:
+                    git.finish(proc, args)
         return self._added
 
     def close(self) -> None:
@@ -349,12 +362,14 @@ def unquote(path: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def parse_patch(data: bytes) -> dict[str, list[AddedLine]]:
+def parse_patch(data: bytes | Iterable[bytes]) -> dict[str, list[AddedLine]]:
+    """Added lines per file of a ``-U0`` patch, read line by line (a stream or bytes)."""
     result: dict[str, list[AddedLine]] = {}
     current: list[AddedLine] | None = None
     lineno = 0
     in_header = False
-    for raw in data.split(b"\n"):
+    lines = data.split(b"\n") if isinstance(data, bytes) else (ln.rstrip(b"\n") for ln in data)
+    for raw in lines:
         if raw.startswith(b"diff --git "):
             in_header, current = True, None
             continue

@@ -42,9 +42,14 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
 
 
 def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None,
-             only: Iterable[str] | None = None) -> Report:
+             only: Iterable[str] | None = None, no_exec: bool = False) -> Report:
+    """``no_exec``: command rules (code the repository runs) are reported as skipped, not run."""
     wanted = set(only) if only is not None else None
-    asked = skips.requests(cs, env or {})
+    asked = dict(skips.requests(cs, env or {}))
+    if no_exec:
+        for rule in config.rules:
+            if rule.kind == "command":
+                asked[rule.id] = [skips.Request("no-exec", "command rules are not run with --no-exec")]
     results = [evaluate_rule(rule, cs, asked) for rule in config.for_stage(cs.stage)
                if wanted is None or rule.id in wanted]
     return Report(cs.stage, cs.base, cs.head, tuple(results))

@@ -94,9 +94,15 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
 
 
 def apply(root: Path, fixes: list[Fix]) -> None:
-    """Write and stage each fix; an existing file is never overwritten."""
+    """Write and stage each fix; an existing file is never overwritten, and nothing is written
+    outside the repository (a fragment folder that is a symlink out of it is refused)."""
+    real_root = root.resolve()
     for fix in fixes:
         path = root / fix.path
+        parent = path.parent.resolve()
+        if parent != real_root and real_root not in parent.parents:
+            raise WfguardError(f"{fix.path}: the fragment folder resolves outside the repository ({parent}); "
+                               "nothing was written")
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as fh:  # "x": fail rather than overwrite
             fh.write(fix.content)

@@ -18,6 +18,10 @@ HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-receive", "agent-command")
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as their bytes
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
     if not args or args[0] not in HOOKS:
         sys.stderr.write(f"wfguard hook: expected one of {', '.join(HOOKS)}\n")
         return EXIT_ERROR

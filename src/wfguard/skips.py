@@ -44,6 +44,8 @@ def requests(cs: ChangeSet, env: Mapping[str, str]) -> dict[str, list[Request]]:
 def decide(rule: RuleConfig, asked: list[Request]) -> Decision:
     if not asked:
         return Decision(None)
+    if asked[0].by == "no-exec":  # the caller chose not to run repository code at all
+        return Decision(asked[0])
     if not rule.skip.allowed:
         return Decision(None, f"a skip was requested ({asked[0].by}), but {rule.id!r} may not be skipped")
     for req in asked:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import git
 from ..cirange import changes, resolve_range, start_log
-from .common import emit, guarded, open_repo
+from .common import emit, guarded, open_repo, to_json
 
 if TYPE_CHECKING:
     import subprocess
@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
                    "a pull request cannot weaken the rules it is checked by); 'worktree' for the checked-out files")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE (the text report still goes to stdout)")
+    p.add_argument("--no-exec", action="store_true", help="do not run command rules (code the repository "
+                   "provides); they are reported as skipped")
     p.add_argument("-v", "--verbose", action="store_true", help="also list passing rules' details")
     return p
 
@@ -85,7 +87,7 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
 
 
 def run(base: str | None = None, head: str | None = None, fmt: str = "text", output: str | None = None,
-        verbose: bool = False, config_from: str | None = None) -> int:
+        verbose: bool = False, config_from: str | None = None, no_exec: bool = False) -> int:
     start = time.perf_counter()
     repo = open_repo()
     rng = resolve_range(repo, base, head, os.environ)
@@ -99,7 +101,7 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     config, source = _load(repo, config_from or rng.base or WORKTREE)
     cs = changes(repo, rng, pending=pending)
     try:
-        report = engine.evaluate(config, cs, os.environ)
+        report = engine.evaluate(config, cs, os.environ, no_exec=no_exec)
     finally:
         cs.close()
     extra = _agents_result(repo, rng.head, grep)
@@ -114,9 +116,7 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
         emit(human, output)
         return report.exit_code
     if fmt == "json":
-        import json
-
-        body = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+        body = to_json(report.to_json())
     else:
         from ..render import formats
 
@@ -129,4 +129,5 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
 
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose, args.config_from))
+    return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose, args.config_from,
+                               args.no_exec))

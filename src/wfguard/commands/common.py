@@ -39,6 +39,19 @@ def emit(text: str, output: str | None, stream: TextIO | None = None) -> None:
     out.flush()
 
 
+def to_json(data: object) -> str:
+    """Readable JSON; file names that are not UTF-8 (kept as surrogates) become \\u escapes,
+    so the output is always valid UTF-8 JSON."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=2, ensure_ascii=True)
+    return text
+
+
 def guarded(fn: Callable[[], int]) -> int:
     """Run a command; a WfguardError becomes its message on stderr and exit code 2."""
     try:

@@ -33,11 +33,13 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
     rule = _rule(load_config(repo).rules)
     frag = rule.options["fragments"]
     folder = repo.root / frag["dir"]
+    if folder.exists() and repo.root.resolve() not in folder.resolve().parents:
+        raise WfguardError(f"{frag['dir']} resolves outside the repository ({folder.resolve()}); nothing was changed")
     found = []
     bad = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if not path.is_file() or is_ignored_file(path.name):
-            continue
+        if path.is_symlink() or not path.is_file() or is_ignored_file(path.name):
+            continue  # a symlink could point anywhere: never read or removed
         parsed = parse_name(path.name, frag["types"], frag["extensions"])
         if isinstance(parsed, str):
             bad.append(parsed)

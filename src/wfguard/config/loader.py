@@ -199,6 +199,10 @@ def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, An
         if "file" not in opts:
             frag = {**FRAGMENT_DEFAULTS, **(opts.get("fragments") or {})}
             frag["dir"] = frag["dir"].strip("/")
+            parts = frag["dir"].replace("\\", "/").split("/")
+            if not frag["dir"] or ".." in parts or frag["dir"].startswith("~") or any(p in ("", ".") for p in parts):
+                raise fail("fragments", f"fragments.dir {frag['dir']!r} must be a folder inside the repository, "
+                           "like changelog.d", ("dir",))
             frag["headings"] = {**{t: DEFAULT_HEADINGS.get(t, t.capitalize()) for t in frag["types"]},
                                 **frag.get("headings", {})}
             commit_types = {k: v for k, v in DEFAULT_COMMIT_TYPES.items() if v in frag["types"]}

@@ -63,6 +63,9 @@ class ChangelogRule:
             filename = posixpath.basename(rel)
             if is_ignored_file(filename):
                 continue
+            if cp.new_mode == "120000":
+                problems.append(Message(f"{cp.path} is a symlink: a fragment must be a regular file", cp.path))
+                continue
             if "/" in rel:
                 problems.append(Message(f"{cp.path} is in a subfolder: fragments live directly in {folder}/", cp.path))
                 continue

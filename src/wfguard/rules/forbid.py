@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from ..changeset import CONTENT_SCAN_LIMIT
 from ..globs import any_match
 from ..model import RuleConfig
 from ..sizes import human
@@ -58,4 +59,7 @@ class ForbidRule:
                             problems.append(Message(
                                 f"{path}:{added.line}: added line matches /{rx.pattern}/", path, added.line))
                             break
-        return Outcome.failed(problems) if problems else Outcome.passed()
+        if problems:
+            return Outcome.failed(problems)
+        skipped = [p for p in ctx.changes.skipped_for_size if p in {cp.path for cp in live}]
+        return Outcome.passed(*(f"{p}: content not scanned (over {human(CONTENT_SCAN_LIMIT)})" for p in skipped))
