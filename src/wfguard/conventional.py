@@ -14,6 +14,9 @@ from typing import NamedTuple
 
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
 HEADER_MAX = 100
+# What JavaScript's trim() removes (commitlint's header-trim): not quite Python's str.strip().
+JS_WHITESPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+                "\u2028\u2029\u202f\u205f\u3000\ufeff"
 LINE_MAX = 100
 
 # conventional-changelog-conventionalcommits' headerPattern; \w is ASCII, as in JavaScript.
@@ -80,7 +83,7 @@ def _fast_valid(types: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternation = "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternation})(?:\(.*\))?!?: [a-z](?:.*[^\s.])?", re.ASCII)
+    return re.compile(rf"(?:{alternation})(?:\(.*\))?!?: [a-z](?:.*[^{JS_WHITESPACE}.])?", re.ASCII)
 
 
 def is_git_generated(message: str) -> bool:
@@ -132,7 +135,7 @@ class Checker:
         header, _, body = stripped.partition("\n")
         header = header.rstrip("\r")
         problems: list[str] = []
-        if header.strip() != header:
+        if header.strip(JS_WHITESPACE) != header:
             problems.append("the header must not start or end with whitespace")
         if header_max is not None and len(header) > header_max:
             problems.append(f"the header is {len(header)} characters long; at most {header_max} allowed")

@@ -20,6 +20,7 @@ class GlobError(ValueError):
 
 
 def _translate(pattern: str) -> str:
+    first_wildcard = min((pattern.find(c) for c in "*?[\\" if c in pattern), default=len(pattern))
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -29,9 +30,12 @@ def _translate(pattern: str) -> str:
             while j < n and pattern[j] == "*":
                 j += 1
             stars = j - i
-            at_start = i == 0 or pattern[i - 1] == "/"
+            # As git: a run of two or more '*' spans folders when it is a whole segment. git
+            # strips the pattern's literal prefix before matching, so a run that starts right
+            # after that prefix counts as a segment start too ('a**' spans folders, '?**' not).
+            at_start = i == 0 or pattern[i - 1] == "/" or i == first_wildcard
             at_end = j == n or pattern[j] == "/"
-            if stars == 2 and at_start and at_end:
+            if stars >= 2 and at_start and at_end:
                 if j == n:  # "dir/**" or a bare "**": everything below
                     out.append(".*")
                     i = j
@@ -74,9 +78,15 @@ def _translate(pattern: str) -> str:
 def compile_glob(pattern: str) -> re.Pattern[str]:
     if not pattern.strip():
         raise GlobError("empty glob")
-    pat = pattern[2:] if pattern.startswith("./") else pattern.lstrip("/")
-    if not pat:
-        raise GlobError(f"glob {pattern!r} matches nothing")
+    # as git normalizes a pathspec: '.' components dropped, '.' alone is the whole repository
+    raw_parts = pattern.strip("/").split("/")
+    trailing = pattern.endswith("/") or (len(raw_parts) > 1 and raw_parts[-1] == ".")  # 'a/.' is 'a/'
+    parts = [p for p in raw_parts if p not in ("", ".")]
+    if ".." in parts:
+        raise GlobError(f"glob {pattern!r} points outside the repository")
+    if not parts:
+        return re.compile(".*", re.DOTALL)
+    pat = "/".join(parts) + ("/" if trailing else "")
     if not _WILDCARDS.intersection(pat):
         prefix = re.escape(pat.rstrip("/"))
         regex = f"{prefix}/.*" if pat.endswith("/") else f"{prefix}(?:/.*)?"

@@ -198,9 +198,9 @@ def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, An
             raise fail("file", "use either 'fragments' or 'file', not both")
         if "file" not in opts:
             frag = {**FRAGMENT_DEFAULTS, **(opts.get("fragments") or {})}
-            frag["dir"] = frag["dir"].strip("/")
-            parts = frag["dir"].replace("\\", "/").split("/")
-            if not frag["dir"] or ".." in parts or frag["dir"].startswith("~") or any(p in ("", ".") for p in parts):
+            parts = frag["dir"].rstrip("/").replace("\\", "/").split("/")
+            frag["dir"] = frag["dir"].rstrip("/")
+            if frag["dir"].startswith(("/", "~")) or ".." in parts or any(p in ("", ".") for p in parts):
                 raise fail("fragments", f"fragments.dir {frag['dir']!r} must be a folder inside the repository, "
                            "like changelog.d", ("dir",))
             frag["headings"] = {**{t: DEFAULT_HEADINGS.get(t, t.capitalize()) for t in frag["types"]},
