@@ -368,3 +368,16 @@ def test_doctor(hooked: GitRepo) -> None:
     texts = " ".join(f["text"] for f in res.json()["findings"])
     assert "pre-push hook is not installed" in texts
     assert "commit-msg hook was written by another wfguard version" in texts
+
+
+def test_command_rule_says_when_unstaged_edits_differ(repo: GitRepo) -> None:
+    repo.config("version: 1\nrules:\n  lint:\n    kind: command\n    run: 'true'\n    paths: ['src/**']\n"
+                "    stages: [pre-commit]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    assert repo.wfguard("install").code == 0
+    repo.write("src/a.py", "staged\n")
+    repo.git("add", "src/a.py")
+    repo.write("src/a.py", "staged\nand an unstaged edit\n")
+    res = commit(repo, "feat: a")
+    assert res.returncode == 0, res.stderr
+    assert "ran on the work tree, where unstaged edits of src/a.py differ" in res.stderr

@@ -21,10 +21,10 @@ _CACHE_FILE = "config-cache.json"
 _BUILTIN = "<builtin>/"
 
 
-def _read_dep(source: Source, rel: str) -> bytes | None:
+def _read_dep(source: Source, rel: str, builtin_dir: Path) -> bytes | None:
     if rel.startswith(_BUILTIN):
         try:
-            return (workflows_dir() / rel[len(_BUILTIN):]).read_bytes()
+            return (builtin_dir / rel[len(_BUILTIN):]).read_bytes()
         except OSError:
             return None
     return source.read(rel)
@@ -61,9 +61,10 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         files = cached["files"]
         if cached.get("version") == __version__ and files.get(CONFIG_NAME) == _text(raw):
+            builtin_dir = Path(cached["builtin_dir"])
             for rel, content in files.items():
                 if rel != CONFIG_NAME:
-                    dep = _read_dep(source, rel)
+                    dep = _read_dep(source, rel, builtin_dir)
                     if dep is None or _text(dep) != content:
                         break
             else:
@@ -72,7 +73,7 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
         pass  # a missing or damaged cache is rebuilt
     config, read = load_uncached(source)
     entry = {"version": __version__, "files": {rel: _text(b) for rel, b in read.items()},
-             "config": config.to_dict()}
+             "builtin_dir": str(workflows_dir()), "config": config.to_dict()}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")

@@ -132,7 +132,7 @@ def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | Non
             "a file must start with './'",
             file=doc.label, line=line, path="extends",
         )
-    path = workflows_dir() / f"{name}.yml"
+    path = workflows_dir() / f"{name}.yml"  # found through importlib.resources
     return f"<builtin>/{name}.yml", f"workflow:{name}", path.read_bytes()
 
 

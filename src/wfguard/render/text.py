@@ -32,6 +32,8 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
         lines.append(_head(r, s))
         if r.status in ("fail", "skip") or verbose:
             lines += [f"    {m.text}" for m in r.messages]
+        else:
+            lines += [f"    {s(m.text, 'yellow')}" for m in r.messages if m.text.startswith("note: ")]
         if r.status == "fail":
             if r.why:
                 lines.append(f"    {s('why:', 'cyan')} {r.why}")

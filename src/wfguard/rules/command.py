@@ -46,6 +46,7 @@ class CommandRule:
         if self.pass_files and not files:
             return Outcome.not_applicable("only deletions matched")
         argv = self.argv(files)
+        note = self._unstaged_note(ctx)
         try:
             proc = subprocess.run(argv, cwd=ctx.changes.root, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -56,9 +57,24 @@ class CommandRule:
             return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s"),
                                    *_tail(exc.stdout or b"")])
         if proc.returncode == 0:
-            return Outcome.passed()
+            return Outcome.passed(*note)
         return Outcome.failed([Message(f"`{self.display()}` exited with {proc.returncode}"),
+                               *(Message(n) for n in note),
                                *_tail(proc.stdout)], (self.display(),))
+
+    def _unstaged_note(self, ctx: Context) -> list[str]:
+        """Commands run on the work tree, not the index: say so when the two differ here."""
+        if ctx.stage not in ("pre-commit", "commit-msg", "pre-push"):
+            return []
+        from .. import git
+
+        proc = git.run(["diff", "--name-only", "-z"], ctx.changes.root, check=False)
+        unstaged = set(git.split_z(proc.stdout)) & {cp.path for cp in ctx.matched}
+        if not unstaged:
+            return []
+        names = ", ".join(sorted(unstaged)[:5])
+        return [f"note: `{self.display()}` ran on the work tree, where unstaged edits of {names} "
+                "differ from what is staged"]
 
 
 def _tail(output: bytes | str) -> list[Message]:
