@@ -7,10 +7,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as their bytes
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="surrogateescape")
+    from .entry import lossless_streams
+
+    lossless_streams()
     if args[:1] == ["hook"]:
         from .hookentry import main as hook_main
 

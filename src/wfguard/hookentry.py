@@ -11,23 +11,22 @@ from __future__ import annotations
 import sys
 import time
 
-from .errors import EXIT_ERROR, WfguardError
+from .entry import guarded, lossless_streams
+from .errors import EXIT_ERROR
 
 HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-receive", "agent-command")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as their bytes
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="surrogateescape")
+    lossless_streams()
     if not args or args[0] not in HOOKS:
         sys.stderr.write(f"wfguard hook: expected one of {', '.join(HOOKS)}\n")
         return EXIT_ERROR
     name, rest = args[0], args[1:]
     start = time.perf_counter()
-    try:
+
+    def run() -> int:
         if name == "agent-command":
             from . import agentguard
 
@@ -35,12 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         from . import hookstages
 
         return hookstages.run(name, rest, start)
-    except WfguardError as exc:
-        sys.stderr.write(exc.render() + "\n")
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("wfguard: interrupted\n")
-        return 130
+
+    return guarded(run)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO
 
-from ..errors import EXIT_ERROR, WfguardError
+from ..entry import guarded
 from ..repo import Repo, discover
 
 if TYPE_CHECKING:
     from ..model import Config
 
-T = TypeVar("T")
 
 
 def load_config(repo: Repo, rev: str | None = None) -> Config:
@@ -52,18 +49,4 @@ def to_json(data: object) -> str:
     return text
 
 
-def guarded(fn: Callable[[], int]) -> int:
-    """Run a command; a WfguardError becomes its message on stderr and exit code 2."""
-    try:
-        return fn()
-    except WfguardError as exc:
-        sys.stderr.write(exc.render() + "\n")
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("wfguard: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # the reader went away (| head); not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_ERROR
+__all__ = ["emit", "guarded", "load_config", "open_repo", "to_json"]
