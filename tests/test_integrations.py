@@ -217,3 +217,14 @@ def test_agent_command_guard(repo: GitRepo, command: str, refused: bool) -> None
 def test_agent_command_guard_ignores_other_tools(repo: GitRepo) -> None:
     for payload in ('{"tool_name": "Write", "tool_input": {"file_path": "x"}}', "not json", "[]"):
         assert repo.wfguard("hook", "agent-command", input=payload).code == 0
+
+
+def test_a_mention_of_the_marker_is_not_a_block(repo: GitRepo) -> None:
+    repo.config(CHANGELOG_CONFIG)
+    repo.write("docs.md", "Use `<!-- wfguard:agents:start -->` markers.\n")
+    repo.write("tool.py", 'START = "<!-- wfguard:agents:start -->"\n')
+    repo.commit("chore: start", ".wfguard.yml", "docs.md", "tool.py")
+    repo.git("switch", "-q", "-c", "feat/x")
+    repo.commit("docs: x", "notes.md")
+    report = repo.check("--base", "main").json()
+    assert all(r["rule"] != "agents-instructions" for r in report["results"])

@@ -159,7 +159,8 @@ def test_forbid_conflict_markers_and_keys(repo: GitRepo) -> None:
     r = check_rule(repo, "no-conflict-markers")
     assert r["status"] == "fail"
     assert r["messages"][0]["path"] == "a.py" and r["messages"][0]["line"] == 2  # type: ignore[index]
-    repo.commit("fix: k", ("k.pem", "-----BEGIN RSA PRIVATE KEY-----\nabc\n"))
+    key_header = "-----BEGIN RSA " + "PRIVATE KEY-----"  # split, so this file holds no key header itself
+    repo.commit("fix: k", ("k.pem", f"{key_header}\nabc\n"))
     assert check_rule(repo, "no-private-keys")["status"] == "fail"
 
 

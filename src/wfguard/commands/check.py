@@ -93,7 +93,8 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     rng = resolve_range(repo, base, head, os.environ)
     # git walks the history while Python imports the engine and loads the config
     pending = start_log(repo, rng)
-    grep = git.popen(["grep", "-l", "-F", "-e", "<!-- wfguard:agents:start -->", rng.head, "--"], repo.root)
+    # a block's start marker stands alone on its line; a mention of it in code or prose does not count
+    grep = git.popen(["grep", "-l", "-E", "-e", "^<!-- wfguard:agents:start -->$", rng.head, "--"], repo.root)
     from .. import engine, events
     from ..render import text
     from ..render.style import Styler, use_color
