@@ -190,3 +190,17 @@ def test_many_commits_use_a_constant_number_of_git_processes(feature_repo: GitRe
         counts.append(trace.read_text().count("trace: built-in: git"))
         os.unlink(trace)
     assert counts[0] == counts[1], counts
+
+
+def test_entry_points(repo: GitRepo) -> None:
+    import sys
+
+    from wfguard import __version__
+
+    assert repo.wfguard("--version").out.strip() == f"wfguard {__version__}"
+    res = subprocess.run([sys.executable, "-m", "wfguard", "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "ship" in res.stdout and "check" in res.stdout
+    res = repo.wfguard("check", "--help")
+    assert res.code == 0 and "--config-from" in res.out and "--no-exec" in res.out
+    res = repo.wfguard("check", "--format", "xml")
+    assert res.code == 2 and "invalid choice" in res.err
