@@ -46,7 +46,7 @@ def stage_change(repo: Path) -> str:
 
 def main() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 21
     template = build(WORK / "hooks-template", files=5000, commits=1200)
     shutil.copy(HERE / "config" / "changelog-check.sh", template / "bench-changelog-check.sh")
     env = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
