@@ -8,7 +8,7 @@ character class. A pattern without wildcards also matches everything under it as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -127,7 +127,3 @@ class PathFilter(NamedTuple):
 
 def any_match(patterns: Sequence[str], path: str) -> bool:
     return bool(patterns) and compile_globs(tuple(patterns)).fullmatch(path) is not None
-
-
-def filter_paths(patterns: Sequence[str], paths: Iterable[str]) -> list[str]:
-    return [p for p in paths if any_match(patterns, p)]

@@ -88,9 +88,6 @@ class Config(NamedTuple):
     def for_stage(self, stage: str) -> tuple[RuleConfig, ...]:
         return tuple(r for r in self.rules if stage in r.stages)
 
-    def stages_in_use(self) -> tuple[str, ...]:
-        return tuple(s for s in STAGES if any(s in r.stages for r in self.rules))
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": {r.id: r.to_dict() for r in self.rules},
