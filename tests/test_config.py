@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import GitRepo
@@ -153,3 +154,15 @@ def test_explain(repo: GitRepo) -> None:
     assert "changelog.d" in res.out
     res = repo.wfguard("explain", "changelogg")
     assert res.code == 2 and "did you mean 'changelog'" in res.err
+
+
+def test_validate_a_file_elsewhere_with_relative_extends(repo: GitRepo, tmp_path: Path) -> None:
+    shared = tmp_path / "team"
+    shared.mkdir()
+    (shared / "base.yml").write_text("version: 1\nrules:\n  a:\n    kind: forbid\n    files: x\n")
+    (shared / "policy.yml").write_text("version: 1\nextends: ['./base.yml']\n")
+    res = repo.wfguard("validate", str(shared / "policy.yml"))
+    assert res.code == 0 and "1 rule(s)" in res.out, res
+    (shared / "base.yml").write_text("version: 1\nrules:\n  a:\n    kind: forbd\n")
+    res = repo.wfguard("validate", str(shared / "policy.yml"))
+    assert res.code == 2 and f"{shared / 'base.yml'}:4" in res.err

@@ -381,3 +381,16 @@ def test_command_rule_says_when_unstaged_edits_differ(repo: GitRepo) -> None:
     res = commit(repo, "feat: a")
     assert res.returncode == 0, res.stderr
     assert "ran on the work tree, where unstaged edits of src/a.py differ" in res.stderr
+
+
+def test_pre_receive_with_a_config_file_given_at_install(feature_repo: GitRepo, tmp_path: Path) -> None:
+    policy = tmp_path / "server-policy.yml"
+    policy.write_text("version: 1\nextends: [conventional-commits]\n")
+    server = tmp_path / "policy.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(server)], check=True)
+    assert feature_repo.wfguard("install", "--server", "--config", str(policy), cwd=server).code == 0
+    feature_repo.git("remote", "add", "policy", str(server))
+    feature_repo.commit("Not conventional", "docs.md")  # the repository's own config would not matter
+    res = subprocess.run(["git", "push", "-q", "policy", "feat/x"], cwd=feature_repo.path,
+                         capture_output=True, text=True)
+    assert res.returncode != 0 and "conventional-commits" in res.stderr and "changelog" not in res.stderr

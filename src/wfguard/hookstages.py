@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from . import changeset, engine, events, git
 from .config import Commit as CommitSource
-from .config import WorkTree, load
-from .errors import EXIT_ERROR, GitError, WfguardError
+from .config import File, WorkTree, load
+from .errors import GitError, WfguardError
 from .model import Config
 from .render import text
 from .render.style import Styler, use_color
@@ -203,27 +203,9 @@ def _server_config(repo: Repo, config_file: str | None, default: str | None, hea
     """The rules a push is checked by: never the ones it brings. Read from --config, else the
     default branch as it was before this push, else (an empty repository) the pushed tip."""
     if config_file:
-        path = Path(config_file)
-        return load(WorkTree(path.parent) if path.name == ".wfguard.yml" else _FileSource(path), repo.state_dir)
+        return load(File(Path(config_file)), repo.state_dir)
     rev = default or head
     try:
         return load(CommitSource(repo.root, rev), repo.state_dir)
     except WfguardError as exc:
         raise GitError(f"pre-receive: cannot read the workflow from {rev}: {exc.message}") from None
-
-
-class _FileSource(WorkTree):
-    def __init__(self, path: Path) -> None:
-        super().__init__(path.parent)
-        self.path = path
-
-    def read(self, relpath: str) -> bytes | None:
-        if relpath == ".wfguard.yml":
-            try:
-                return self.path.read_bytes()
-            except OSError:
-                return None
-        return super().read(relpath)
-
-
-__all__ = ["EXIT_ERROR", "run"]

@@ -91,7 +91,7 @@ def validate(path: str | None, fmt: str = "text") -> int:
 
     if path:
         p = Path(path)
-        source: config_mod.Source = _SingleFile(p)
+        source: config_mod.Source = config_mod.File(p)
     else:
         source = config_mod.WorkTree(open_repo().root)
     try:
@@ -114,25 +114,6 @@ def validate(path: str | None, fmt: str = "text") -> int:
 def _summary(config: Config, files: list[str]) -> str:
     return (f"valid: {len(config.rules)} rule(s) from {', '.join(files)}\n"
             + "\n".join(f"  {r.id} ({r.kind}): {', '.join(r.stages)}" for r in config.rules))
-
-
-class _SingleFile:
-    """A config file outside a repository (``wfguard validate FILE``)."""
-
-    def __init__(self, path: Any) -> None:
-        self.path = path
-        self.dir = path.parent
-
-    def read(self, relpath: str) -> bytes | None:
-        target = self.path if relpath == config_mod.CONFIG_NAME else self.dir / relpath
-        try:
-            data: bytes = target.read_bytes()
-        except OSError:
-            return None
-        return data
-
-    def label(self, relpath: str) -> str:
-        return str(self.path) if relpath == config_mod.CONFIG_NAME else str(self.dir / relpath)
 
 
 def schema() -> int:

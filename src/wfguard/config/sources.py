@@ -30,6 +30,26 @@ class WorkTree:
         return relpath
 
 
+class File(WorkTree):
+    """A config file at any path (``validate FILE``, ``install --server --config FILE``); the
+    files it extends are read relative to its folder."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path.parent)
+        self.path = path
+
+    def read(self, relpath: str) -> bytes | None:
+        if relpath != CONFIG_NAME:
+            return super().read(relpath)
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
+
+    def label(self, relpath: str) -> str:
+        return str(self.path if relpath == CONFIG_NAME else self.root / relpath)
+
+
 class Commit:
     """Config as committed at ``rev`` (a branch, tag or sha)."""
 

@@ -159,11 +159,15 @@ def _flatten(errors: list[jsonschema.ValidationError]) -> list[jsonschema.Valida
         e = stack.pop()
         if e.validator in ("allOf", "anyOf", "if", "then", "$ref") and e.context:
             stack.extend(e.context)
-        elif e.validator == "oneOf" and e.context and all(
+        elif e.validator == "oneOf" and e.context and not all(
             c.validator in ("type", "minLength") for c in e.context
-        ) is False:
+        ):
+            # a branch that got past the type check: its deeper errors say more than "oneOf"
             deeper = [c for c in e.context if len(c.absolute_path) > len(e.absolute_path)]
-            stack.extend(deeper) if deeper else out.append(e)
+            if deeper:
+                stack.extend(deeper)
+            else:
+                out.append(e)
         else:
             out.append(e)
     seen: set[tuple[str | int, ...]] = set()
