@@ -64,7 +64,8 @@ def test_json_release_data(fragments: GitRepo) -> None:
     res = fragments.wfguard("changelog", "build", "--version", "1.2.0", "--draft", "--format", "json")
     data = res.json()
     assert [s["type"] for s in data["sections"]] == ["feature", "bugfix", "removal"]
-    assert data["sections"][0]["entries"][0] == {"text": "New API endpoint.", "fragment": "changelog.d/api.feature.md"}
+    assert data["sections"][0]["entries"][0] == {"text": "New API endpoint.", "fragment": "changelog.d/api.feature.md",
+                                                  "refs": []}
     assert data["removed"] == []
 
 

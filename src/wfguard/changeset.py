@@ -147,6 +147,31 @@ class ChangeSet:
                     git.finish(proc, args)
         return self._added
 
+    def removed_under(self, folder: str) -> tuple[ChangedPath, ...]:
+        """Files directly in ``folder`` that this change deletes, including those a commit of a
+        range deletes after an earlier one added them (a feature and its release in one push):
+        the net diff shows neither, the log of the range both. One git call, for ranges only."""
+        prefix = folder + "/"
+        net = tuple(cp for cp in self.paths if cp.deleted and cp.path.startswith(prefix))
+        if self.diff_spec[:1] == ("--cached",) or len(self.diff_spec) != 2:
+            return net
+        base, head = self.diff_spec
+        revs = [head] if base == EMPTY_TREE else [f"{base}..{head}"]
+        args = ["log", "--format=", "--raw", "-z", "--no-renames", "--no-abbrev", "--diff-filter=D",
+                *revs, "--", f":(literal){folder}"]
+        present = {cp.path for cp in self.paths if not cp.deleted}
+        seen: dict[str, ChangedPath] = {cp.path: cp for cp in net}
+        for cp in parse_raw(git.split_z(git.run(args, self.root).stdout)):
+            if cp.path not in present and cp.path.startswith(prefix):
+                seen.setdefault(cp.path, cp)
+        return tuple(seen.values())
+
+    def old_contents(self, cps: Sequence[ChangedPath], limit: int = 1 << 20) -> dict[str, bytes | None]:
+        """What deleted (or changed) paths held before, in one git call."""
+        oids = [c.old_oid for c in cps if c.old_oid]
+        by_oid = self.blobs.read_many(oids, limit) if oids else {}
+        return {c.path: by_oid.get(c.old_oid) if c.old_oid else b"" for c in cps}
+
     def close(self) -> None:
         if self._blobs is not None:
             self._blobs.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from . import rules as rule_kinds
 from . import skips
@@ -41,8 +42,17 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
                   skippable=rule.skip.allowed)
 
 
+class Progress(Protocol):
+    """Told of each rule as it starts and ends (a terminal ticker, see progress.py)."""
+
+    def start(self, rule: RuleConfig) -> None: ...
+
+    def done(self, result: Result) -> None: ...
+
+
 def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None,
-             only: Iterable[str] | None = None, no_exec: bool = False) -> Report:
+             only: Iterable[str] | None = None, no_exec: bool = False,
+             progress: Progress | None = None) -> Report:
     """``no_exec``: command rules (code the repository runs) are reported as skipped, not run."""
     wanted = set(only) if only is not None else None
     asked = dict(skips.requests(cs, env or {}))
@@ -50,6 +60,13 @@ def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None
         for rule in config.rules:
             if rule.kind == "command":
                 asked[rule.id] = [skips.Request("no-exec", "command rules are not run with --no-exec")]
-    results = [evaluate_rule(rule, cs, asked) for rule in config.for_stage(cs.stage)
-               if wanted is None or rule.id in wanted]
+    results = []
+    for rule in config.for_stage(cs.stage):
+        if wanted is not None and rule.id not in wanted:
+            continue
+        if progress is not None:
+            progress.start(rule)
+        results.append(evaluate_rule(rule, cs, asked))
+        if progress is not None:
+            progress.done(results[-1])
     return Report(cs.stage, cs.base, cs.head, tuple(results))

@@ -64,8 +64,7 @@ def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
     impl = ChangelogRule(rule)
     if impl.file:
         return False
-    outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs)))
-    return outcome.status == "fail" and any("none was added" in m.text for m in outcome.messages)
+    return impl.verdict(Context(rule, cs, matched_paths(rule, cs))).missing
 
 
 def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,

@@ -1,4 +1,10 @@
-"""Changelog fragment files: ``<name>.<type>[.<ext>]`` directly inside the fragment folder."""
+"""Changelog fragment files, named as towncrier reads them.
+
+``<name>.<type>[.<counter>][.<ext>]`` directly inside the fragment folder: ``<name>`` of
+``[A-Za-z0-9._-]``, optionally after a ``+`` (an orphan note with no issue number); ``<type>``
+is the last dot-separated part after the first that is a known type, so
+``fix-1.2.3.feature.md`` is a feature; ``<counter>`` digits (two notes for one issue).
+"""
 
 from __future__ import annotations
 
@@ -6,36 +12,89 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+from .globs import any_match
+
+_NAME = re.compile(r"^\+?[A-Za-z0-9._-]+$")
+_HOUSEKEEPING = frozenset({".gitignore", ".gitkeep", ".keep"})
+# a towncrier template kept beside the fragments: never a fragment when it has no known type
+_TEMPLATE = re.compile(r"template|\.(?:j2|jinja2?)$", re.IGNORECASE)
 
 
 class Fragment(NamedTuple):
     name: str
     type: str
+    counter: int | None
     ext: str | None
 
+    @property
+    def orphan(self) -> bool:
+        return self.name.startswith("+")
 
-def is_ignored_file(filename: str) -> bool:
-    """README*, .gitkeep and hidden files live in the folder but are not fragments."""
-    return filename.startswith(".") or filename.upper().startswith("README")
+
+def is_ignored_file(filename: str, path: str | None = None, ignore: Sequence[str] = ()) -> bool:
+    """README*, .gitkeep, hidden files and ``fragments.ignore`` matches live in the folder but
+    are not fragments (``path``: the file's path from the repository root, for ``ignore``)."""
+    if filename in _HOUSEKEEPING or filename.startswith(".") or filename.upper().startswith("README"):
+        return True
+    return bool(ignore) and any_match(ignore, path or filename)
 
 
 def parse_name(filename: str, types: Sequence[str], extensions: Sequence[str]) -> Fragment | str:
     """The fragment a file name describes, or a sentence saying what is wrong with it."""
     parts = filename.split(".")
+    known = set(types)
+    at = next((i for i in range(len(parts) - 1, 0, -1) if parts[i] in known), None)
+    if at is None:
+        exts = {e.lower() for e in extensions}
+        guess = [p for p in parts[1:] if p and not p.isdigit() and p.lower() not in exts]
+        if not guess:
+            return (f"{filename!r} has no known type: name it <name>.<type>[.<ext>] with a type from "
+                    f"{', '.join(types)}")
+        import difflib  # only on this error path: the hook does not pay for it
+
+        close = difflib.get_close_matches(guess[-1], types, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{filename!r} has the unknown type {guess[-1]!r}{hint}; expected one of: {', '.join(types)}"
+    name, ftype, rest = ".".join(parts[:at]), parts[at], parts[at + 1 :]
+    if not _NAME.match(name) or name == "+":
+        return (f"{filename!r}: the name before .{ftype} may use only letters, digits, '.', '_' and '-' "
+                "(a leading '+' marks a note with no issue number)")
+    counter: int | None = None
+    if rest and rest[0].isdigit():
+        counter = int(rest.pop(0))
     exts = {e.lower() for e in extensions}
     ext: str | None = None
-    if len(parts) >= 3 and parts[-1].lower() in exts:
-        ext = parts.pop()
-    if len(parts) < 2:
-        return (f"{filename!r} is not named <name>.<type>[.<ext>]; types: {', '.join(types)}; "
-                f"extensions: {', '.join(extensions)}")
-    ftype = parts.pop()
-    name = ".".join(parts)
-    if ftype not in types:
-        hint = f"{filename!r} has no known type" if ext is None and len(parts) >= 1 else \
-            f"{filename!r} has the unknown type {ftype!r}"
-        return f"{hint}; expected one of: {', '.join(types)}"
-    if not name or not _NAME.match(name):
-        return f"{filename!r}: the name before .{ftype} may use only letters, digits, '.', '_' and '-'"
-    return Fragment(name, ftype, ext)
+    if len(rest) == 1 and rest[0].lower() in exts:
+        ext = rest.pop()
+    if rest:
+        return (f"{filename!r}: '.{'.'.join(rest)}' after the type {ftype!r} is not a counter or an "
+                f"extension ({', '.join(extensions) or 'none'})")
+    return Fragment(name, ftype, counter, ext)
+
+
+def looks_like_template(filename: str) -> bool:
+    return _TEMPLATE.search(filename) is not None
+
+
+def classify(filename: str, path: str, types: Sequence[str], extensions: Sequence[str],
+             ignore: Sequence[str] = ()) -> Fragment | str | None:
+    """A file in the fragment folder: a Fragment, a problem (str), or None when it is not a
+    fragment at all (housekeeping, ``fragments.ignore``, a template)."""
+    if is_ignored_file(filename, path, ignore):
+        return None
+    parsed = parse_name(filename, types, extensions)
+    if isinstance(parsed, str) and looks_like_template(filename):
+        return None
+    return parsed
+
+
+_WORD = re.compile(r"\w+")
+
+
+def opening_words(text: str, count: int = 8) -> list[str]:
+    """The first words of a note, case-folded, punctuation and markup ignored."""
+    return _WORD.findall(text.casefold())[:count]
+
+
+def words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))

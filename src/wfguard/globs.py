@@ -1,8 +1,12 @@
-"""Path globs with the semantics of git's ``:(glob)`` pathspecs, anchored at the repo root.
+"""Path globs with the meaning of a line of ``.gitignore``, matched against repository paths.
 
-``*`` and ``?`` stay inside one folder, ``**/`` and ``/**`` span folders, ``[...]`` is a
-character class. A pattern without wildcards also matches everything under it as a folder
-(``src`` matches ``src/app.py``), exactly as ``git ls-files -- ':(glob)src'`` does.
+A pattern with no slash but a trailing one (``*.pem``, ``secrets/``, ``docs``) matches at any
+depth; a slash at the start or inside (``/build``, ``src/*.py``) anchors it at the root. A
+pattern that matches a folder matches everything under it; a trailing ``/`` matches folders
+only. ``*`` and ``?`` stay inside one folder; ``**/``, ``/**/`` and ``/**`` span folders; any
+other run of stars is one ``*``. ``git check-ignore`` is the oracle the tests hold this to.
+
+Branch names are not paths: :func:`match_branch` anchors a glob at both ends of the name.
 """
 
 from __future__ import annotations
@@ -12,14 +16,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-_WILDCARDS = frozenset("*?[")
-
 
 class GlobError(ValueError):
     pass
 
 
 def _translate(pattern: str) -> str:
+    """One gitignore-style pattern (no leading or trailing slash) as a regex body."""
     first_wildcard = min((pattern.find(c) for c in "*?[\\" if c in pattern), default=len(pattern))
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -29,13 +32,12 @@ def _translate(pattern: str) -> str:
             j = i
             while j < n and pattern[j] == "*":
                 j += 1
-            stars = j - i
-            # As git: a run of two or more '*' spans folders when it is a whole segment. git
-            # strips the pattern's literal prefix before matching, so a run that starts right
-            # after that prefix counts as a segment start too ('a**' spans folders, '?**' not).
+            # As git: it compares the literal prefix before the first wildcard on its own and
+            # matches the rest as a new pattern, so '**' right after that prefix starts a segment
+            # ('b**/c' matches 'bc').
             at_start = i == 0 or pattern[i - 1] == "/" or i == first_wildcard
             at_end = j == n or pattern[j] == "/"
-            if stars >= 2 and at_start and at_end:
+            if j - i >= 2 and at_start and at_end:
                 if j == n:  # "dir/**" or a bare "**": everything below
                     out.append(".*")
                     i = j
@@ -74,26 +76,41 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
+def _strip_trailing_spaces(pattern: str) -> str:
+    # as git: trailing spaces are dropped unless escaped with a backslash
+    stripped = pattern.rstrip(" ")
+    if stripped.endswith("\\") and len(stripped) < len(pattern):
+        stripped += " "
+    return stripped
+
+
 @lru_cache(maxsize=512)
-def compile_glob(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> str:
     if not pattern.strip():
         raise GlobError("empty glob")
-    # as git normalizes a pathspec: '.' components dropped, '.' alone is the whole repository
-    raw_parts = pattern.strip("/").split("/")
-    trailing = pattern.endswith("/") or (len(raw_parts) > 1 and raw_parts[-1] == ".")  # 'a/.' is 'a/'
-    parts = [p for p in raw_parts if p not in ("", ".")]
-    if ".." in parts:
-        raise GlobError(f"glob {pattern!r} points outside the repository")
-    if not parts:
-        return re.compile(".*", re.DOTALL)
-    pat = "/".join(parts) + ("/" if trailing else "")
-    if not _WILDCARDS.intersection(pat):
-        prefix = re.escape(pat.rstrip("/"))
-        regex = f"{prefix}/.*" if pat.endswith("/") else f"{prefix}(?:/.*)?"
-    else:
-        regex = _translate(pat)
+    if pattern.startswith("!"):
+        raise GlobError(f"glob {pattern!r} starts with '!': list the exception under 'ignore' "
+                        "instead (write '\\!' for a name that starts with '!')")
+    pat = _strip_trailing_spaces(pattern)
+    if "//" in pat:
+        raise GlobError(f"glob {pattern!r} has an empty segment ('//'), which never matches a path")
+    dir_only = pat.endswith("/")
+    pat = pat.rstrip("/")
+    anchored = "/" in pat
+    pat = pat.lstrip("/")
+    if not pat:
+        raise GlobError(f"glob {pattern!r} names no path")
+    if any(seg in (".", "..") for seg in pat.split("/")):
+        raise GlobError(f"glob {pattern!r} has a '.' or '..' segment, which never matches a path: "
+                        "write it relative to the repository root, e.g. 'src/**' or '/build'")
+    body = _translate(pat)
+    # a match of any leading folder covers everything below it, as an ignored folder does
+    return ("" if anchored else "(?:.*/)?") + body + ("/.*" if dir_only else "(?:/.*)?")
+
+
+def compile_glob(pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(regex, re.DOTALL)
+        return re.compile(_regex(pattern), re.DOTALL)
     except re.error as exc:
         raise GlobError(f"invalid glob {pattern!r}: {exc}") from exc
 
@@ -110,7 +127,7 @@ def check_glob(pattern: str) -> str | None:
 @lru_cache(maxsize=256)
 def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """Several globs as one regex: one match per path, however many globs a rule lists."""
-    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns), re.DOTALL)
+    return re.compile("|".join(f"(?:{_regex(p)})" for p in patterns), re.DOTALL)
 
 
 class PathFilter(NamedTuple):
@@ -127,3 +144,13 @@ class PathFilter(NamedTuple):
 
 def any_match(patterns: Sequence[str], path: str) -> bool:
     return bool(patterns) and compile_globs(tuple(patterns)).fullmatch(path) is not None
+
+
+@lru_cache(maxsize=64)
+def _branch_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_translate(p.strip('/'))})" for p in patterns), re.DOTALL)
+
+
+def match_branch(patterns: Sequence[str], branch: str) -> bool:
+    """Whether a branch name matches one of ``patterns`` as a whole (``release/*``, ``main``)."""
+    return bool(patterns) and _branch_regex(tuple(patterns)).fullmatch(branch) is not None

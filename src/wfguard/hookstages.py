@@ -15,6 +15,7 @@ from .config import Commit as CommitSource
 from .config import File, WorkTree, load
 from .errors import GitError, WfguardError
 from .model import Config
+from .progress import for_stream
 from .render import text
 from .render.style import Styler, use_color
 from .repo import Repo, discover, resolve
@@ -42,17 +43,18 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     if (repo.state_dir / "ship-record.json").exists() and _checked_by_ship(repo, name, args, push_input):
         return 0
     if name == "pre-commit":
-        reports = [engine.evaluate(config, changeset.from_index(repo.root, "pre-commit"), os.environ)]
+        reports = [engine.evaluate(config, changeset.from_index(repo.root, "pre-commit"), os.environ,
+                                   progress=for_stream())]
     elif name == "commit-msg":
         if not args:
             raise WfguardError("commit-msg: git passes the message file; none was given")
         comment = git.popen(["config", "--get", "core.commentChar"], repo.root)  # beside the diff
         cs = changeset.from_index(repo.root, "commit-msg")
         cs.message = clean_message(Path(args[0]), _comment_char(comment))
-        reports = [engine.evaluate(config, cs, os.environ)]
+        reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())]
     elif name == "pre-push":
         remote = args[0] if args else "origin"
-        reports = [engine.evaluate(config, cs, os.environ)
+        reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())
                    for cs in push_changes(repo, remote, parse_push_lines(push_input))]
     else:
         raise WfguardError(f"unknown hook {name!r}")

@@ -1,4 +1,9 @@
-"""Fragments into a release-notes section (Keep a Changelog layout): pure functions, no I/O."""
+"""Fragments into a release section of the changelog, in the changelog's own format.
+
+Markdown follows Keep a Changelog (``## [V] - DATE``, ``### Added``); reStructuredText follows
+towncrier (``V (DATE)`` underlined as the file's existing release titles are, then the type
+headings). Pure functions, no I/O.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,17 @@ from typing import Any, NamedTuple
 from .fragments import Fragment
 
 MARKER = "<!-- wfguard:release-notes -->"
-_UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased\s*\]?.*$", re.IGNORECASE | re.MULTILINE)
-_RELEASE = re.compile(r"^## ", re.MULTILINE)
+TOWNCRIER_MARKERS = (".. towncrier release notes start", "<!-- towncrier release notes start -->")
+_UNRELEASED = re.compile(r"^#{1,6}\s*\[?\s*unreleased\s*\]?.*$", re.IGNORECASE | re.MULTILINE)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_VERSIONISH = re.compile(r"(?<![\w.])v?\d+\.\d+")
+_RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.<>_])\1{2,}\s*$")
 
 
 class Entry(NamedTuple):
     fragment: str  # its path
     text: str
+    refs: tuple[str, ...] = ()  # issue references, as "#123"
 
 
 class Section(NamedTuple):
@@ -24,62 +33,174 @@ class Section(NamedTuple):
     entries: tuple[Entry, ...]
 
 
+def is_rst(output: str) -> bool:
+    return output.lower().endswith(".rst")
+
+
 def entry_text(body: str) -> str:
     """A fragment's body as one bullet: a leading '- ' or '* ' dropped, later lines indented."""
-    lines = body.strip("\n").splitlines()
+    lines = [ln.rstrip() for ln in body.strip("\n").splitlines()]
     if lines:
         lines[0] = re.sub(r"^\s*[-*]\s+", "", lines[0])
     return "\n".join([lines[0], *("  " + ln if ln.strip() else "" for ln in lines[1:])]) if lines else ""
 
 
+def _ref(fragment: Fragment) -> tuple[str, ...]:
+    # towncrier's "(#123)" for a fragment named by its issue number; slugs and orphans carry none
+    return (f"#{int(fragment.name)}",) if fragment.name.isdigit() else ()
+
+
 def sections(found: Sequence[tuple[str, Fragment, str]], types: Sequence[str],
              headings: Mapping[str, str]) -> list[Section]:
-    """Group (path, fragment, body) by type, in the configured order of types; entries by name."""
+    """Group (path, fragment, body) by type, in the configured order of types; entries by name.
+    Notes with the same text become one entry with every reference, as towncrier does."""
     out = []
     for t in types:
-        entries = sorted((Entry(path, entry_text(body)) for path, frag, body in found if frag.type == t),
-                         key=lambda e: e.fragment)
+        merged: dict[str, Entry] = {}
+        for path, frag, body in sorted(found, key=lambda f: f[0]):
+            if frag.type != t:
+                continue
+            text = entry_text(body)
+            key = text or f"\0{path}"  # empty notes (allow_empty types) are each their own entry
+            prev = merged.get(key)
+            refs = _ref(frag)
+            merged[key] = prev._replace(refs=prev.refs + refs) if prev else Entry(path, text, refs)
+        entries = tuple(e for e in merged.values() if e.text or e.refs)
         if entries:
-            out.append(Section(t, headings.get(t, t.capitalize()), tuple(entries)))
+            out.append(Section(t, headings.get(t, t.capitalize()), entries))
     return out
 
 
-def render(version: str, date: str, secs: Sequence[Section]) -> str:
-    lines = [f"## [{version}] - {date}", ""]
+def _bullet(e: Entry) -> str:
+    refs = ", ".join(e.refs)
+    if not e.text:
+        return f"- {refs}"
+    return f"- {e.text}" + (f" ({refs})" if refs else "")
+
+
+def render(version: str, date: str, secs: Sequence[Section], *, rst: bool = False,
+           title_char: str = "=", sub_char: str = "-") -> str:
+    if rst:
+        title = f"{version} ({date})"
+        lines = [title, title_char * len(title), ""]
+    else:
+        lines = [f"## [{version}] - {date}", ""]
     if not secs:
         lines += ["No significant changes.", ""]
     for sec in secs:
-        lines += [f"### {sec.heading}", ""]
-        lines += [f"- {e.text}" for e in sec.entries]
+        lines += [sec.heading, sub_char * len(sec.heading)] if rst else [f"### {sec.heading}"]
+        lines.append("")
+        lines += [_bullet(e) for e in sec.entries]
         lines.append("")
     return "\n".join(lines)
 
 
+def notes(secs: Sequence[Section]) -> str:
+    """The release notes without the version heading, as Markdown (for a release page)."""
+    lines: list[str] = []
+    for sec in secs:
+        lines += [f"### {sec.heading}", "", *(_bullet(e) for e in sec.entries), ""]
+    return "\n".join(lines).strip("\n") + "\n" if lines else "No significant changes.\n"
+
+
+# --- reading the existing changelog --------------------------------------------------------
+
+class Heading(NamedTuple):
+    start: int  # offset of the heading's first line
+    text: str
+    adornment: str | None  # the RST underline character, None for Markdown
+
+
+def headings(changelog: str) -> list[Heading]:
+    """Markdown ``#`` headings and reStructuredText underlined titles, in order."""
+    out: list[Heading] = []
+    lines = changelog.splitlines(keepends=True)
+    offset = 0
+    offsets = []
+    for ln in lines:
+        offsets.append(offset)
+        offset += len(ln)
+    in_fence = False
+    for i, raw in enumerate(lines):
+        line = raw.rstrip("\r\n")
+        if line.startswith("```"):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        m = _MD_HEADING.match(line)
+        if m:
+            out.append(Heading(offsets[i], m.group(2).strip(), None))
+            continue
+        if i + 1 < len(lines) and line.strip() and not _RST_ADORNMENT.match(line):
+            under = lines[i + 1].rstrip("\r\n")
+            a = _RST_ADORNMENT.match(under)
+            if a and len(under.rstrip()) >= len(line.rstrip()):
+                start = offsets[i]
+                # an overline above the title belongs to it
+                if i > 0 and lines[i - 1].rstrip("\r\n") == under:
+                    start = offsets[i - 1]
+                out.append(Heading(start, line.strip(), a.group(1)))
+    return out
+
+
+def _names_version(text: str, version: str) -> bool:
+    v = re.escape(version.lstrip("vV"))
+    return re.search(rf"(?<![\w.+-])\[?v?{v}(?![\w+-]|\.\w)", text) is not None
+
+
 def has_version(changelog: str, version: str) -> bool:
-    return re.search(rf"^##\s*\[?{re.escape(version)}\]?(\s|$)", changelog, re.MULTILINE) is not None
+    return any(_names_version(h.text, version) for h in headings(changelog))
 
 
-def insert(changelog: str, section: str) -> str:
-    """Place ``section`` after the marker, else under the Unreleased heading, else above the
-    first release heading, else at the end."""
-    if not changelog.strip():
-        return "# Changelog\n\n" + section
+def _release_headings(changelog: str) -> list[Heading]:
+    return [h for h in headings(changelog) if _VERSIONISH.search(h.text)
+            and not _UNRELEASED.match("# " + h.text)]
+
+
+def rst_adornments(changelog: str) -> tuple[str, str]:
+    """The underline characters of release titles and of the sections inside them."""
+    releases = _release_headings(changelog)
+    title = next((h.adornment for h in releases if h.adornment), "=")
+    chars = [h.adornment for h in headings(changelog) if h.adornment]
+    sub = next((c for c in chars if c != title), "-" if title != "-" else "~")
+    return title, sub
+
+
+def insert(changelog: str, section: str, *, rst: bool = False) -> str:
+    """Place ``section`` below a start marker, else under the Unreleased heading (Markdown),
+    else above the newest release, else below the document title, else at the end."""
     block = section.rstrip("\n") + "\n\n"
-    if MARKER in changelog:
-        i = changelog.index(MARKER) + len(MARKER)
-        return changelog[:i].rstrip("\n") + "\n\n" + block + changelog[i:].lstrip("\n")
-    m = _UNRELEASED.search(changelog)
-    if m:
-        i = m.end()
-        return changelog[:i] + "\n\n" + block + changelog[i:].lstrip("\n")
-    m = _RELEASE.search(changelog)
-    if m:
-        return changelog[: m.start()] + block + changelog[m.start():]
-    return changelog.rstrip("\n") + "\n\n" + block
+    if not changelog.strip():
+        return ("Changelog\n=========\n\n" if rst else "# Changelog\n\n") + block.rstrip("\n") + "\n"
+    for marker in (MARKER, *TOWNCRIER_MARKERS):
+        i = changelog.find(marker)
+        if i >= 0 and (i == 0 or changelog[i - 1] == "\n"):
+            end = changelog.find("\n", i)
+            end = len(changelog) if end < 0 else end + 1
+            return changelog[:end].rstrip("\n") + "\n\n" + block + changelog[end:].lstrip("\n")
+    if not rst:
+        m = _UNRELEASED.search(changelog)
+        if m:
+            i = m.end()
+            return changelog[:i] + "\n\n" + block + changelog[i:].lstrip("\n")
+    releases = _release_headings(changelog)
+    if releases:
+        i = releases[0].start
+        return changelog[:i] + block + changelog[i:]
+    hs = headings(changelog)
+    if hs:  # below the document's title and whatever introduces it
+        first = hs[0]
+        line_end = changelog.find("\n", first.start)
+        if first.adornment:
+            line_end = changelog.find("\n", line_end + 1)
+        line_end = len(changelog) if line_end < 0 else line_end + 1
+        return changelog[:line_end].rstrip("\n") + "\n\n" + block + changelog[line_end:].lstrip("\n")
+    return changelog.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"
 
 
 def as_json(version: str, date: str, secs: Sequence[Section]) -> dict[str, Any]:
     return {"version": version, "date": date,
             "sections": [{"type": s.type, "heading": s.heading,
-                          "entries": [{"text": e.text, "fragment": e.fragment} for e in s.entries]}
+                          "entries": [{"text": e.text, "fragment": e.fragment, "refs": list(e.refs)}
+                                      for e in s.entries]}
                          for s in secs]}

@@ -102,7 +102,10 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     config, source = _load(repo, config_from or rng.base or WORKTREE)
     cs = changes(repo, rng, pending=pending)
     try:
-        report = engine.evaluate(config, cs, os.environ, no_exec=no_exec)
+        from ..progress import for_stream
+
+        report = engine.evaluate(config, cs, os.environ, no_exec=no_exec,
+                                 progress=for_stream() if fmt == "text" else None)
     finally:
         cs.close()
     extra = _agents_result(repo, rng.head, grep)

@@ -18,8 +18,9 @@ from typing import Any, NamedTuple
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
 from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, WfguardError
-from ..globs import any_match
+from ..globs import match_branch
 from ..model import HOOK_STAGES, Config
+from ..progress import for_stream
 from ..render import text
 from ..render.style import Styler, use_color
 from ..repo import Repo, current_branch, resolve
@@ -58,7 +59,7 @@ class Ship:
         for rule in self.config.rules:
             if rule.kind == "branch":
                 globs += list(rule.options.get("protected") or ())
-        return any_match(globs, branch)
+        return match_branch(globs, branch)
 
     def branch_name(self, message: str) -> str:
         header = conventional.parse_header(message.split("\n", 1)[0])
@@ -92,11 +93,12 @@ class Ship:
                 cs = self.push_changes(branch, message)
             else:
                 cs = changeset.from_index(root, stage, message if stage == "commit-msg" else None, branch)
-            with self.console.status(f"running {stage} rules: {', '.join(ids)}"):
-                report = engine.evaluate(self.config, cs, os.environ, only=ids)
+            ticker = None if self.console.quiet else for_stream(sys.stderr)
+            report = engine.evaluate(self.config, cs, os.environ, only=ids, progress=ticker)
             cs.close()
-            for r in report.results:
-                self.console.print(f"  {text.status_line(r, Styler(use_color(sys.stderr)))}")
+            if ticker is None:  # no terminal: the lines the ticker would have shown, at the end
+                for r in report.results:
+                    self.console.print(f"  {text.status_line(r, Styler(use_color(sys.stderr)))}")
             results += report.results
         report = Report("ship", None, None, tuple(results))
         events.record(self.repo.state_dir, report, 0, "ship")

@@ -203,6 +203,16 @@ def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, An
             if frag["dir"].startswith(("/", "~")) or ".." in parts or any(p in ("", ".") for p in parts):
                 raise fail("fragments", f"fragments.dir {frag['dir']!r} must be a folder inside the repository, "
                            "like changelog.d", ("dir",))
+            if "ignore" in frag:
+                frag["ignore"] = _as_list(frag["ignore"])
+                for i, g in enumerate(frag["ignore"]):
+                    problem = check_glob(g)
+                    if problem:
+                        raise fail("fragments", problem, ("ignore", i))
+            for i, t in enumerate(frag.get("allow_empty") or ()):
+                if t not in frag["types"]:
+                    raise fail("fragments", f"allow_empty names {t!r}, which is not in fragments.types",
+                               ("allow_empty", i))
             frag["headings"] = {**{t: DEFAULT_HEADINGS.get(t, t.capitalize()) for t in frag["types"]},
                                 **frag.get("headings", {})}
             commit_types = {k: v for k, v in DEFAULT_COMMIT_TYPES.items() if v in frag["types"]}

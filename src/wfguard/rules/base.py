@@ -30,11 +30,14 @@ class Outcome(NamedTuple):
         return cls("not-applicable", (Message(text),) if text else ())
 
     @classmethod
-    def failed(cls, messages: list[Message], next: tuple[str, ...] = ()) -> Outcome:
+    def failed(cls, messages: list[Message], next: tuple[str, ...] = (),
+               tail: list[Message] | None = None) -> Outcome:
+        """``tail`` (a command's last lines of output) is kept whole after the capped messages:
+        its very last line is usually the one that says what failed."""
         if len(messages) > MAX_MESSAGES:
             extra = len(messages) - MAX_MESSAGES
             messages = [*messages[:MAX_MESSAGES], Message(f"... and {extra} more")]
-        return cls("fail", tuple(messages), next)
+        return cls("fail", (*messages, *(tail or ())), next)
 
 
 class Context(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from ..globs import any_match
+from ..globs import match_branch
 from ..model import RuleConfig
 from .base import Context, Message, Outcome
 
@@ -31,7 +31,7 @@ class BranchRule:
         return "; ".join(parts)
 
     def is_protected(self, branch: str) -> bool:
-        return bool(self.protected) and any_match(self.protected, branch)
+        return bool(self.protected) and match_branch(self.protected, branch)
 
     def evaluate(self, ctx: Context) -> Outcome:
         cs = ctx.changes

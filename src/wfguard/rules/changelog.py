@@ -1,18 +1,40 @@
-"""``changelog``: a triggering change comes with a fragment, or with an edit of CHANGELOG.md."""
+"""``changelog``: a triggering change comes with a fragment, or with an edit of CHANGELOG.md.
+
+One verdict (:func:`ChangelogRule.verdict`) serves ``check`` and ``fix`` alike, so the two never
+disagree on whether a fragment is what is missing.
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..changeset import ChangedPath
-from ..fragments import Fragment, is_ignored_file, parse_name
+from ..fragments import Fragment, classify, opening_words, words
 from ..model import RuleConfig
 from .base import Context, Message, Outcome, listing
 
 _UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased\s*\]?", re.IGNORECASE)
 _RELEASE = re.compile(r"^##\s")
+# a Keep-a-Changelog release heading: "## [1.2.0] - 2026-01-01", "## 1.2.0", "## v1.2.0"
+_VERSION_HEADING = re.compile(r"^##\s*\[?v?\d+\.\d+")
+
+
+class Verdict(NamedTuple):
+    """What the change holds, in fragments mode."""
+
+    valid: tuple[Fragment, ...]
+    problems: tuple[Message, ...]  # bad names, empty bodies, misplaced files
+    hints: tuple[str, ...]  # a command per problem where one fixes it
+    triggers: tuple[str, ...]  # changed paths that need a note
+    released: tuple[ChangedPath, ...]  # fragments a release moved into the output
+    lost: tuple[str, ...]  # released fragments whose words the output did not gain
+
+    @property
+    def missing(self) -> bool:
+        """A note is owed and none came: what ``wfguard fix`` writes."""
+        return bool(self.triggers) and not self.valid and not self.released
 
 
 class ChangelogRule:
@@ -22,6 +44,14 @@ class ChangelogRule:
         self.config = config
         self.file: str | None = config.options.get("file")
         self.frag: dict[str, Any] = dict(config.options.get("fragments") or {})
+
+    @property
+    def folder(self) -> str:
+        return str(self.frag["dir"])
+
+    @property
+    def output(self) -> str:
+        return str(self.frag.get("output", "CHANGELOG.md"))
 
     def fix_hint(self) -> str:
         if self.file:
@@ -39,67 +69,105 @@ class ChangelogRule:
     def evaluate(self, ctx: Context) -> Outcome:
         return self._file_mode(ctx) if self.file else self._fragment_mode(ctx)
 
-    def _triggers(self, ctx: Context, exclude_dir: str | None, exclude_file: str | None) -> list[str]:
-        out = []
-        for cp in ctx.matched:
-            p = cp.path
-            if exclude_dir and (p == exclude_dir or p.startswith(exclude_dir + "/")):
-                continue
-            if exclude_file and p == exclude_file:
-                continue
-            out.append(p)
-        return out
+    def _triggers(self, ctx: Context, exclude_file: str, fragments: bool = False) -> list[str]:
+        """Matched paths that need a note: not the output itself, nor a fragment (a template or
+        README kept in the fragment folder is not one, and triggers like any other file)."""
+        prefix = self.folder + "/" if fragments else None
+        return [cp.path for cp in ctx.matched if cp.path != exclude_file
+                and not (prefix and cp.path.startswith(prefix) and self.classify(cp.path) is not None)]
 
-    def _fragment_mode(self, ctx: Context) -> Outcome:
-        folder: str = self.frag["dir"]
-        output: str = self.frag.get("output", "CHANGELOG.md")
+    def classify(self, path: str) -> Fragment | str | None:
+        """A path inside the fragment folder: Fragment, problem, or None (not a fragment)."""
+        rel = path[len(self.folder) + 1 :]
+        return classify(posixpath.basename(rel), path, self.frag["types"], self.frag["extensions"],
+                        self.frag.get("ignore") or ())
+
+    def verdict(self, ctx: Context) -> Verdict:
+        folder = self.folder
+        allow_empty = set(self.frag.get("allow_empty") or ())
         valid: list[Fragment] = []
         problems: list[Message] = []
+        hints: list[str] = []
         named: list[tuple[ChangedPath, Fragment]] = []
         for cp in ctx.changes.paths:
             if cp.deleted or not cp.path.startswith(folder + "/"):
                 continue
             rel = cp.path[len(folder) + 1 :]
-            filename = posixpath.basename(rel)
-            if is_ignored_file(filename):
+            parsed = self.classify(cp.path)
+            if parsed is None:
                 continue
             if cp.new_mode == "120000":
                 problems.append(Message(f"{cp.path} is a symlink: a fragment must be a regular file", cp.path))
-                continue
-            if "/" in rel:
+            elif "/" in rel:
                 problems.append(Message(f"{cp.path} is in a subfolder: fragments live directly in {folder}/", cp.path))
-                continue
-            parsed = parse_name(filename, self.frag["types"], self.frag["extensions"])
-            if isinstance(parsed, str):
+                hints.append(f"git mv -- {cp.path} {folder}/{posixpath.basename(rel)}")
+            elif isinstance(parsed, str):
                 problems.append(Message(parsed, cp.path))
+                hints.append(f"git mv -- {cp.path} {folder}/<name>.<{'|'.join(self.frag['types'])}>"
+                             + (f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""))
             else:
                 named.append((cp, parsed))
         bodies = ctx.changes.contents([cp for cp, _ in named]) if named else {}
         for cp, fragment in named:
             body = bodies.get(cp.path, b"")
-            if body is not None and not body.strip():  # None: too large to read, so not empty
+            # None: too large to read, so not empty
+            if body is not None and not body.strip() and fragment.type not in allow_empty:
                 problems.append(Message(f"{cp.path} is empty: write one line for the release notes", cp.path))
             else:
                 valid.append(fragment)
-        triggers = self._triggers(ctx, folder, output)
-        if problems:
-            return Outcome.failed(problems, (f"wfguard fix {self.config.id}",) if triggers else ())
-        if triggers and not valid:
+        triggers = tuple(self._triggers(ctx, self.output, fragments=True))
+        released, lost = self._release(ctx)
+        return Verdict(tuple(valid), tuple(problems), tuple(hints), triggers, released, lost)
+
+    def _release(self, ctx: Context) -> tuple[tuple[ChangedPath, ...], tuple[str, ...]]:
+        """A change that removes fragments and edits the output is a release: the fragments it
+        removed, and those whose opening words the output did not gain (edited or lost notes)."""
+        output = self.output
+        if not any(cp.path == output and not cp.deleted for cp in ctx.changes.paths):
+            return (), ()
+        removed = tuple(cp for cp in ctx.changes.removed_under(self.folder)
+                        if isinstance(self.classify(cp.path), Fragment))
+        if not removed:
+            return (), ()
+        gained = words("\n".join(a.text for a in ctx.changes.added_lines().get(output, [])))
+        before = ctx.changes.old_contents(removed)
+        lost = []
+        for cp in removed:
+            body = before.get(cp.path)
+            if body is None:
+                continue  # too large to compare
+            opening = opening_words(body.decode("utf-8", "replace"))
+            if opening and not set(opening) <= gained:
+                lost.append(cp.path)
+        return removed, tuple(lost)
+
+    def _fragment_mode(self, ctx: Context) -> Outcome:
+        v = self.verdict(ctx)
+        folder = self.folder
+        fix = f"wfguard fix {self.config.id}"
+        if v.problems:
+            return Outcome.failed(list(v.problems), (*v.hints, *((fix,) if v.missing else ())))
+        if v.released:
+            notes = [f"note: {p}: its opening words are not among the lines added to {self.output} "
+                     "(edited by hand, or lost?)" for p in v.lost]
+            return Outcome.passed(f"release: {len(v.released)} notes moved into {self.output}", *notes)
+        if v.missing:
             types = "|".join(self.frag["types"])
+            ext = f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""
             return Outcome.failed(
-                [Message(f"{len(triggers)} changed path(s) need a changelog fragment in {folder}/ "
-                         f"({listing(triggers)}), and none was added"),
-                 Message(f"add {folder}/<name>.<{types}>.md with one line for the release notes")],
-                (f"wfguard fix {self.config.id}",),
+                [Message(f"{len(v.triggers)} changed path(s) need a changelog fragment in {folder}/ "
+                         f"({listing(list(v.triggers))}), and none was added"),
+                 Message(f"add {folder}/<name>.<{types}>{ext} with one line for the release notes")],
+                (fix,),
             )
-        if not triggers and not valid:
+        if not v.valid:
             return Outcome.not_applicable()
-        names = [f"{f.name}.{f.type}" for f in valid]
-        return Outcome.passed(f"{len(valid)} fragment(s): {listing(names)}")
+        names = [f"{f.name}.{f.type}" for f in v.valid]
+        return Outcome.passed(f"{len(v.valid)} fragment(s): {listing(names)}")
 
     def _file_mode(self, ctx: Context) -> Outcome:
         assert self.file is not None
-        triggers = self._triggers(ctx, None, self.file)
+        triggers = self._triggers(ctx, self.file)
         entry = next((cp for cp in ctx.changes.paths if cp.path == self.file and not cp.deleted), None)
         if not triggers:
             return Outcome.not_applicable()
@@ -107,12 +175,15 @@ class ChangelogRule:
             return Outcome.failed([Message(
                 f"{len(triggers)} changed path(s) need an entry in {self.file} ({listing(triggers)}), "
                 f"and {self.file} was not edited", self.file)])
+        added = ctx.changes.added_lines().get(self.file, [])
+        released = [a.text.strip() for a in added if _VERSION_HEADING.match(a.text)]
+        if released:  # the Unreleased entries moved under a new version heading
+            return Outcome.passed(f"release: {released[0]} added to {self.file}")
         lines = ctx.changes.content(entry).decode("utf-8", "replace").splitlines()
         start = next((i for i, t in enumerate(lines, 1) if _UNRELEASED.match(t)), None)
         if start is None:
             return Outcome.failed([Message(f"{self.file} has no '## [Unreleased]' section", self.file)])
         end = next((i for i, t in enumerate(lines, 1) if i > start and _RELEASE.match(t)), len(lines) + 1)
-        added = ctx.changes.added_lines().get(self.file, [])
         if any(start < a.line < end and a.text.strip() for a in added):
             return Outcome.passed(f"{self.file} has a new entry under Unreleased")
         return Outcome.failed([Message(

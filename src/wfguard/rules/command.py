@@ -54,13 +54,12 @@ class CommandRule:
         except FileNotFoundError:
             return Outcome.failed([Message(f"command not found: {argv[0]}")])
         except subprocess.TimeoutExpired as exc:
-            return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s"),
-                                   *_tail(exc.stdout or b"")])
+            return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s")],
+                                  tail=_tail(exc.stdout or b""))
         if proc.returncode == 0:
             return Outcome.passed(*note)
         return Outcome.failed([Message(f"`{self.display()}` exited with {proc.returncode}"),
-                               *(Message(n) for n in note),
-                               *_tail(proc.stdout)], (self.display(),))
+                               *(Message(n) for n in note)], (self.display(),), tail=_tail(proc.stdout))
 
     def _unstaged_note(self, ctx: Context) -> list[str]:
         """Commands run on the work tree, not the index: say so when the two differ here."""
