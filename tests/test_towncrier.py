@@ -208,3 +208,34 @@ def test_build_hands_rendering_to_towncrier(towncrier_repo: GitRepo) -> None:
     # and the result is a release that passes the rule
     towncrier_repo.git("commit", "-q", "--no-verify", "-m", "chore: release 1.1.0")
     assert towncrier_repo.check("--base", "HEAD~1").code == 0
+
+
+def test_a_link_to_a_sibling_fragment_is_one_note_under_two_types(towncrier_repo: GitRepo) -> None:
+    """pytest lists one note under two types with a symlink (changelog/13933.packaging.rst)."""
+    import os
+
+    towncrier_repo.write("src/pkg/a.py", "x\n")
+    towncrier_repo.write("changelog/13933.contrib.rst", "Tox 4 is required.\n")
+    os.symlink("13933.contrib.rst", towncrier_repo.path / "changelog/13933.packaging.rst")
+    towncrier_repo.git("add", "-A")
+    towncrier_repo.git("commit", "-q", "-m", "chore: tox")
+    ours, result = wfguard_check(towncrier_repo)
+    assert ours and towncrier_check(towncrier_repo), result
+    res = towncrier_repo.wfguard("changelog", "build", "--version", "1.1.0", "--date", "2026-02-01")
+    assert res.code == 0, res
+    text = (towncrier_repo.path / "doc/en/changelog.rst").read_text()
+    assert text.count("- Tox 4 is required. (#13933)") == 2
+    assert not (towncrier_repo.path / "changelog/13933.packaging.rst").is_symlink()
+
+
+def test_a_link_out_of_the_folder_is_refused(towncrier_repo: GitRepo) -> None:
+    import os
+
+    towncrier_repo.write("src/pkg/a.py", "x\n")
+    os.symlink("../pyproject.toml", towncrier_repo.path / "changelog/1.feature.rst")
+    towncrier_repo.git("add", "-A")
+    towncrier_repo.git("commit", "-q", "-m", "feat: x")
+    ours, result = wfguard_check(towncrier_repo)
+    assert not ours and "may link only to another file in changelog/" in str(result["messages"])
+    res = towncrier_repo.wfguard("changelog", "build", "--version", "1.1.0")
+    assert res.code == 2 and "symlink" in res.err

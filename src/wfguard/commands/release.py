@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -31,16 +32,26 @@ def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragm
     allow_empty = set(frag.get("allow_empty") or ())
     found, bad = [], []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_symlink() or not path.is_file():
-            continue  # a symlink could point anywhere: never read or removed
         rel = f"{frag['dir']}/{path.name}"
         parsed = classify(path.name, rel, frag["types"], frag["extensions"], frag.get("ignore") or ())
         if parsed is None:
             continue
+        source = path
+        if path.is_symlink():
+            # a link to a sibling lists one note under two types, as towncrier reads it; a link
+            # anywhere else is never read
+            target = os.readlink(path)
+            source = folder / target
+            if "/" in target or target in (".", "..") or source.is_symlink() or not source.is_file():
+                bad.append(f"{path.name} is a symlink to {target!r}: a fragment may link only to another "
+                           f"file in {frag['dir']}/")
+                continue
+        elif not path.is_file():
+            continue
         if isinstance(parsed, str):
             bad.append(parsed)
             continue
-        body = path.read_text(encoding="utf-8", errors="replace")
+        body = source.read_text(encoding="utf-8", errors="replace")
         if not body.strip() and parsed.type not in allow_empty:
             bad.append(f"{path.name} is empty")
             continue
@@ -101,7 +112,7 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
             output.write_text(releasenotes.insert(current, section, rst=rst), encoding="utf-8")
         git.run(["add", "--", frag["output"]], repo.root)
         for rel, _, _ in found:
-            if (repo.root / rel).exists():  # a build tool may have removed it already
+            if os.path.lexists(repo.root / rel):  # a build tool may have removed it already
                 git.run(["rm", "-q", "-f", "--ignore-unmatch", "--", rel], repo.root)
                 (repo.root / rel).unlink(missing_ok=True)  # an untracked fragment is removed too
             else:

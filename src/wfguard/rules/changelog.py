@@ -89,6 +89,7 @@ class ChangelogRule:
         problems: list[Message] = []
         hints: list[str] = []
         named: list[tuple[ChangedPath, Fragment]] = []
+        links: list[tuple[ChangedPath, Fragment | str]] = []
         for cp in ctx.changes.paths:
             if cp.deleted or not cp.path.startswith(folder + "/"):
                 continue
@@ -96,8 +97,8 @@ class ChangelogRule:
             parsed = self.classify(cp.path)
             if parsed is None:
                 continue
-            if cp.new_mode == "120000":
-                problems.append(Message(f"{cp.path} is a symlink: a fragment must be a regular file", cp.path))
+            if "/" not in rel and cp.new_mode == "120000":
+                links.append((cp, parsed))
             elif "/" in rel:
                 problems.append(Message(f"{cp.path} is in a subfolder: fragments live directly in {folder}/", cp.path))
                 hints.append(f"git mv -- {cp.path} {folder}/{posixpath.basename(rel)}")
@@ -107,6 +108,17 @@ class ChangelogRule:
                              + (f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""))
             else:
                 named.append((cp, parsed))
+        targets = ctx.changes.contents([cp for cp, _ in links]) if links else {}
+        for cp, parsed in links:
+            # towncrier follows a link to a sibling: one note listed under two types (pytest does)
+            target = (targets.get(cp.path) or b"").decode("utf-8", "replace")
+            if not target or "/" in target or target in (".", ".."):
+                problems.append(Message(f"{cp.path} is a symlink to {target!r}: a fragment may link only "
+                                        f"to another file in {folder}/", cp.path))
+            elif isinstance(parsed, str):
+                problems.append(Message(parsed, cp.path))
+            else:
+                valid.append(parsed)
         bodies = ctx.changes.contents([cp for cp, _ in named]) if named else {}
         for cp, fragment in named:
             body = bodies.get(cp.path, b"")
