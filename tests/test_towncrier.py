@@ -187,6 +187,7 @@ def test_build_refuses_markdown_versions_however_written(repo: GitRepo, heading:
     assert res.code == 2 and "already has a section" in res.err
     ok = repo.wfguard("changelog", "build", "--version", "26.1.1", "--date", "2026-02-02")
     assert ok.code == 0, ok
+    assert ok.out.startswith("## [26.1.1] - 2026-02-02\n") and all(ln == ln.rstrip() for ln in ok.out.splitlines())
     text = (repo.path / "CHANGELOG.md").read_text()
     assert text.index("## [26.1.1] - 2026-02-02") < text.index(heading)
 
@@ -239,3 +240,27 @@ def test_a_link_out_of_the_folder_is_refused(towncrier_repo: GitRepo) -> None:
     assert not ours and "may link only to another file in changelog/" in str(result["messages"])
     res = towncrier_repo.wfguard("changelog", "build", "--version", "1.1.0")
     assert res.code == 2 and "symlink" in res.err
+
+
+def test_build_renders_the_notes_towncrier_renders(towncrier_repo: GitRepo) -> None:
+    """Same fragments, towncrier's default template: the same type headings, in the same order,
+    and the same bullets."""
+    (towncrier_repo.path / "changelog/_template.rst").unlink()
+    towncrier_repo.write("pyproject.toml", PYPROJECT.replace('template = "changelog/_template.rst"\n', ""))
+    towncrier_repo.git("add", "-A")
+    towncrier_repo.git("commit", "-q", "-m", "chore: default template")
+    _fragments(towncrier_repo)
+    towncrier_repo.write("changelog/7.feature.rst", "A feature.\n")
+    towncrier_repo.git("add", "-A")
+    towncrier_repo.git("commit", "-q", "-m", "feat: more")
+    theirs = subprocess.run(["towncrier", "build", "--draft", "--version", "1.1.0", "--date", "2026-02-01"],
+                            cwd=towncrier_repo.path, capture_output=True, text=True, check=True).stdout
+    ours = towncrier_repo.wfguard("changelog", "build", "--draft", "--version", "1.1.0", "--date", "2026-02-01").out
+
+    def shape(text: str) -> tuple[list[str], list[str]]:
+        lines = text.splitlines()
+        heads = [a for a, b in zip(lines, lines[1:]) if b and set(b) == {"-"} and len(b) == len(a)]
+        return heads, _bullets(text)
+
+    assert shape(ours) == shape(theirs)
+    assert ours.startswith("1.1.0 (2026-02-01)\n==================\n")
