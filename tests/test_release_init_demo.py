@@ -105,7 +105,7 @@ def test_init_fragments_and_conventional_history(repo: GitRepo) -> None:
     assert res.code == 0, res
     text = (repo.path / ".wfguard.yml").read_text()
     assert text.startswith("# yaml-language-server: $schema=.wfguard.schema.json")
-    assert "changelog-fragments" in text and "conventional-commits" in text and "'src/**'" in text
+    assert "changelog-fragments" in text and "conventional-commits" in text and '"src/**"' in text
     assert (repo.path / ".wfguard.schema.json").exists()
     assert (repo.path / ".git/hooks/commit-msg").exists()
     assert repo.wfguard("validate").code == 0
@@ -121,7 +121,7 @@ def test_init_keep_a_changelog_and_free_form_history(repo: GitRepo) -> None:
     assert repo.wfguard("init", "--yes", "--no-install").code == 0
     text = (repo.path / ".wfguard.yml").read_text()
     assert "keep-a-changelog" in text
-    assert "conventional-commits]" not in text and "only 0% of the last 3 commits" in text
+    assert "conventional-commits," not in text and "0% of the last 3 commits are Conventional" in text
     assert repo.wfguard("validate").code == 0
 
 
@@ -130,7 +130,7 @@ def test_init_towncrier(repo: GitRepo) -> None:
     repo.commit("chore: start", "pyproject.toml")
     assert repo.wfguard("init", "--yes", "--no-install").code == 0
     text = (repo.path / ".wfguard.yml").read_text()
-    assert "fragments: {dir: newsfragments}" in text
+    assert 'dir: "newsfragments"' in text and 'output: "NEWS.rst"' in text
     assert repo.wfguard("validate").code == 0
 
 

@@ -59,14 +59,14 @@ def check(ctx: typer.Context) -> None:
 @app.command("list")
 def list_(fmt: FormatOpt = Format.text) -> None:
     """List the rules of this workflow, by stage."""
-    _exit(guarded(lambda: info.list_rules(fmt.value)))
+    _exit(guarded(lambda: info.list_rules(fmt.value), fmt.value))
 
 
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="the rule id")],
             fmt: FormatOpt = Format.text) -> None:
     """Why a rule exists, what satisfies it, and how to skip it if allowed."""
-    _exit(guarded(lambda: info.explain(rule, fmt.value)))
+    _exit(guarded(lambda: info.explain(rule, fmt.value), fmt.value))
 
 
 @app.command()
@@ -75,7 +75,7 @@ def validate(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Validate the workflow config against the schema and the rule kinds."""
-    _exit(guarded(lambda: info.validate(file, fmt.value)))
+    _exit(guarded(lambda: info.validate(file, fmt.value), fmt.value))
 
 
 @app.command()
@@ -131,7 +131,7 @@ def report(fmt: FormatOpt = Format.text) -> None:
     """What the event log says: the most-failed and most-skipped rules, and hook time."""
     from .commands import diagnose
 
-    _exit(guarded(lambda: diagnose.report(fmt.value)))
+    _exit(guarded(lambda: diagnose.report(fmt.value), fmt.value))
 
 
 @app.command()
@@ -139,7 +139,7 @@ def doctor(fmt: FormatOpt = Format.text) -> None:
     """Why hooks might not be running here, and how to fix it."""
     from .commands import diagnose
 
-    _exit(guarded(lambda: diagnose.doctor(fmt.value)))
+    _exit(guarded(lambda: diagnose.doctor(fmt.value), fmt.value))
 
 
 @app.command()
@@ -152,7 +152,7 @@ def fix(
     """Apply the automatic fixes: write and stage the changelog fragment."""
     from .commands import fix as cmd
 
-    _exit(guarded(lambda: cmd.run(rule, message, ftype, fmt.value)))
+    _exit(guarded(lambda: cmd.run(rule, message, ftype, fmt.value), fmt.value))
 
 
 @app.command()
@@ -168,7 +168,7 @@ def ship(
     """The compliant path in one command: branch, fixes, checks, commit, push."""
     from .commands import ship as cmd
 
-    _exit(guarded(lambda: cmd.run(message, ftype, all_, no_push, yes, dry_run, fmt.value)))
+    _exit(guarded(lambda: cmd.run(message, ftype, all_, no_push, yes, dry_run, fmt.value), fmt.value))
 
 
 changelog_app = typer.Typer(help="Release notes from changelog fragments.", no_args_is_help=True)
@@ -185,7 +185,7 @@ def changelog_build(
     """Turn the fragments into a section of the changelog and remove them (staged)."""
     from .commands import release
 
-    _exit(guarded(lambda: release.build(version, date, draft, fmt.value)))
+    _exit(guarded(lambda: release.build(version, date, draft, fmt.value), fmt.value))
 
 
 @app.command()

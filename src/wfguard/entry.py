@@ -17,12 +17,19 @@ def lossless_streams() -> None:
             reconfigure(errors="surrogateescape")
 
 
-def guarded(fn: Callable[[], int]) -> int:
-    """Run a command; a WfguardError becomes its message on stderr and exit code 2."""
+def guarded(fn: Callable[[], int], fmt: str = "text") -> int:
+    """Run a command; a WfguardError becomes its message on stderr and exit code 2. Under
+    ``--format json`` it is also an object on stdout, so a script always has JSON to read."""
     try:
         return fn()
     except WfguardError as exc:
         sys.stderr.write(exc.render() + "\n")
+        if fmt == "json":
+            import json
+
+            error = {"message": exc.message, "file": exc.file, "line": exc.line, "path": exc.path,
+                     "hint": exc.hint, "details": list(exc.details)}
+            sys.stdout.write(json.dumps({"error": error, "exit_code": EXIT_ERROR}, indent=2) + "\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("wfguard: interrupted\n")

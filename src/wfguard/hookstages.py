@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import changeset, engine, events, git
+from .config import CONFIG_NAME, File, WorkTree, load
 from .config import Commit as CommitSource
-from .config import File, WorkTree, load
 from .errors import GitError, WfguardError
 from .model import Config
 from .progress import for_stream
@@ -36,29 +36,76 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     if name == "pre-receive":
         return pre_receive(args, start)
     repo = discover()
-    config = load(WorkTree(repo.root), repo.state_dir)
+    source = WorkTree(repo.root)
+    if not (repo.root / CONFIG_NAME).is_file():
+        return without_workflow(repo, name)
+    config = load(source, repo.state_dir)
     if not config.for_stage(name):
         return 0  # nothing to do at this stage: the cheapest possible hook
     push_input = sys.stdin.read() if name == "pre-push" else ""
     if (repo.state_dir / "ship-record.json").exists() and _checked_by_ship(repo, name, args, push_input):
         return 0
-    if name == "pre-commit":
-        reports = [engine.evaluate(config, changeset.from_index(repo.root, "pre-commit"), os.environ,
-                                   progress=for_stream())]
-    elif name == "commit-msg":
-        if not args:
+    if name in ("pre-commit", "commit-msg"):
+        if name == "commit-msg" and not args:
             raise WfguardError("commit-msg: git passes the message file; none was given")
-        comment = git.popen(["config", "--get", "core.commentChar"], repo.root)  # beside the diff
-        cs = changeset.from_index(repo.root, "commit-msg")
-        cs.message = clean_message(Path(args[0]), _comment_char(comment))
+        comment = git.popen(["config", "--get", "core.commentChar"], repo.root) if args else None
+        cs = changeset.from_index(repo.root, name)
+        if comment is not None and name == "commit-msg":
+            cs.message = clean_message(Path(args[0]), _comment_char(comment))
+        elif comment is not None:
+            comment.communicate()
+        if adopting(repo, cs):
+            sys.stderr.write(f"wfguard: this commit adds {CONFIG_NAME}: its rules apply from the next commit on; "
+                             "nothing was checked\n")
+            return 0
         reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())]
     elif name == "pre-push":
         remote = args[0] if args else "origin"
+        updates = parse_push_lines(push_input) or _pre_commit_framework_update()
         reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())
-                   for cs in push_changes(repo, remote, parse_push_lines(push_input))]
+                   for cs in push_changes(repo, remote, updates)]
     else:
         raise WfguardError(f"unknown hook {name!r}")
     return finish(repo, reports, name, start)
+
+
+def adopting(repo: Repo, cs: changeset.ChangeSet) -> bool:
+    """A commit that adds the workflow to a branch that has history without one: the adoption
+    itself (README's quickstart commits it on main). The first commit of a new repository is
+    checked as usual."""
+    if not any(cp.path == CONFIG_NAME and cp.status == "A" for cp in cs.paths):
+        return False
+    return resolve(repo.root, "HEAD") is not None
+
+
+def without_workflow(repo: Repo, name: str) -> int:
+    """A branch whose tree has no workflow (it predates the adoption): nothing to check, unless
+    the staged change is what deletes the workflow."""
+    if name in ("pre-commit", "commit-msg"):
+        proc = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=D", "--", CONFIG_NAME],
+                       repo.root, check=False)
+        if CONFIG_NAME in git.split_z(proc.stdout):
+            sys.stderr.write(
+                f"✗ workflow-weakened fail (error)\n    this commit deletes {CONFIG_NAME}: every rule of the "
+                "workflow would stop applying\n"
+                f"    fix: git restore --staged --worktree -- {CONFIG_NAME}\n"
+                "wfguard: nothing was changed: your staged work is exactly as it was.\n")
+            return 1
+    elif name == "pre-push":
+        sys.stdin.read()
+    sys.stderr.write(f"wfguard: no {CONFIG_NAME} on this branch (it predates the workflow): nothing was checked\n")
+    return 0
+
+
+def _pre_commit_framework_update() -> list[RefUpdate]:
+    """Under pre-commit's pre-push hook, git's ref lines arrive as PRE_COMMIT_* variables (pre-commit
+    has read stdin itself)."""
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if not to_ref:
+        return []
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    remote_ref = os.environ.get("PRE_COMMIT_REMOTE_BRANCH") or local
+    return [RefUpdate(local, to_ref, remote_ref, os.environ.get("PRE_COMMIT_FROM_REF") or ZERO)]
 
 
 def _checked_by_ship(repo: Repo, name: str, args: Sequence[str], push_input: str) -> bool:

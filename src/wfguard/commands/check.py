@@ -11,10 +11,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import git
 from ..cirange import changes, resolve_range, start_log
+from ..config.sources import CONFIG_NAME
+from ..errors import WfguardError
 from .common import emit, guarded, open_repo, to_json
 
 if TYPE_CHECKING:
@@ -45,6 +48,16 @@ def parser() -> argparse.ArgumentParser:
                    "provides); they are reported as skipped")
     p.add_argument("-v", "--verbose", action="store_true", help="also list passing rules' details")
     return p
+
+
+def _check_output(output: str) -> None:
+    """Refuse an --output that cannot be written before any work is done."""
+    path = Path(output)
+    if path.is_dir():
+        raise WfguardError(f"--output {output} is a folder; name a file in it", hint=f"--output {path / 'report'}")
+    if not path.parent.is_dir():
+        raise WfguardError(f"--output {output}: the folder {path.parent} does not exist",
+                           hint=f"mkdir -p {path.parent}")
 
 
 def _load(repo: Repo, rev: str) -> tuple[Config, str]:
@@ -89,6 +102,8 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
 def run(base: str | None = None, head: str | None = None, fmt: str = "text", output: str | None = None,
         verbose: bool = False, config_from: str | None = None, no_exec: bool = False) -> int:
     start = time.perf_counter()
+    if output:
+        _check_output(output)
     repo = open_repo()
     rng = resolve_range(repo, base, head, os.environ)
     # git walks the history while Python imports the engine and loads the config
@@ -101,6 +116,9 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
 
     config, source = _load(repo, config_from or rng.base or WORKTREE)
     cs = changes(repo, rng, pending=pending)
+    if source != "the work tree" and any(cp.path == CONFIG_NAME for cp in cs.paths):
+        sys.stderr.write(f"wfguard: note: this change edits {CONFIG_NAME}; it is judged by the rules of {source} "
+                         "(the base), and its own rules apply once it is merged\n")
     try:
         from ..progress import for_stream
 
@@ -134,4 +152,4 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
     return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose, args.config_from,
-                               args.no_exec))
+                               args.no_exec), "json" if args.format == "json" else "text")

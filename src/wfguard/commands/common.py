@@ -29,7 +29,13 @@ def open_repo(cwd: str | Path = ".") -> Repo:
 def emit(text: str, output: str | None, stream: TextIO | None = None) -> None:
     """Write ``text`` to ``output`` (a file path) or to stdout."""
     if output:
-        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        try:
+            Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as exc:
+            from ..errors import WfguardError
+
+            raise WfguardError(f"cannot write --output {output}: {exc.strerror or exc}",
+                               hint="name a file in a folder that exists and that you may write to") from None
         return
     out = stream or sys.stdout
     out.write(text if text.endswith("\n") else text + "\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+from pathlib import Path
 
 from .. import changeset, fixes, git
 from ..errors import WfguardError
@@ -16,19 +18,41 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
     if rule is not None and config.rule(rule) is None:
         raise WfguardError(f"no rule {rule!r} in this workflow", hint="wfguard list shows the rules")
     cs = changeset.from_index(repo.root, "commit-msg")
+    retry: str | None = None
     if not cs.paths and resolve(repo.root, "HEAD"):
         # nothing staged: fix what the last commit lacks, from its own message
         parent = resolve(repo.root, "HEAD~1")
         cs = changeset.from_range(repo.root, "ci", parent, "HEAD")
         message = message or git.out(["log", "-1", "--format=%B", "HEAD"], repo.root)
+    elif message is None:
+        # a commit the hooks just blocked: git left its message in COMMIT_EDITMSG
+        message = blocked_message(repo.root)
+        retry = message
     planned = fixes.plan(config, cs, message, ftype, only=rule)
     fixes.apply(repo.root, planned)
+    nxt = [retry_command(retry)] if planned and retry else []
     if fmt == "json":
-        nxt = ['wfguard ship --yes -m "type(scope): description"'] if planned else []
         emit(json.dumps({"fixed": [{"rule": f.rule, "path": f.path} for f in planned], "next": nxt}, indent=2), None)
     elif planned:
-        emit("\n".join(f"{f.rule}: {f.description} (staged)" for f in planned)
-             + "\nnext: review it, then commit (git commit, or wfguard ship)", None)
+        emit("\n".join(f"{f.rule}: {f.description} (staged)" for f in planned), None)
+        emit(f"next: {nxt[0]}" if nxt else "next: review it, then commit (git commit, or wfguard ship)", None)
     else:
         emit("nothing to fix: every fixable rule passes", None)
     return 0
+
+
+def blocked_message(root: Path) -> str | None:
+    """The message of the commit git last tried (COMMIT_EDITMSG), cleaned as git records it."""
+    from ..hookstages import clean_message
+
+    path = Path(git.out(["rev-parse", "--git-path", "COMMIT_EDITMSG"], root))
+    path = path if path.is_absolute() else root / path
+    if not path.is_file():
+        return None
+    text = clean_message(path)
+    return text if text.strip() else None
+
+
+def retry_command(message: str) -> str:
+    """The commit again, with the same message, as one line a shell runs as printed."""
+    return f"git commit -m {shlex.quote(message.rstrip())}"

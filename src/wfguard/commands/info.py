@@ -17,7 +17,7 @@ def _rule_info(rule: RuleConfig) -> dict[str, Any]:
     impl = rule_kinds.build(rule)
     return {
         "rule": rule.id, "kind": rule.kind, "stages": list(rule.stages), "severity": rule.severity,
-        "paths": list(rule.paths) if rule.paths is not None else None, "ignore": list(rule.ignore),
+        "paths": list(rule.paths) if rule.paths is not None else ["**"], "ignore": list(rule.ignore),
         "why": rule.why, "satisfied_when": impl.describe(), "fix": rule.fix or impl.fix_hint(),
         "skip": {"allowed": rule.skip.allowed, "reason_required": rule.skip.reason_required},
     }

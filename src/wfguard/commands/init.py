@@ -1,128 +1,197 @@
-"""``wfguard init``: a starter .wfguard.yml fitted to the repository, then the hooks."""
+"""``wfguard init``: a .wfguard.yml that adopts what the repository already has, then the hooks.
+
+It reads towncrier's settings, an existing fragment folder or Keep-a-Changelog file, the commit
+convention (commitizen, commitlint, else the history), the default branch and the hook manager,
+says what it found, and writes a config under which the recent history passes as the
+repository's current tools judged it.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .. import conventional, git
+from .. import git
+from ..adopt import conventions, managers
+from ..adopt import towncrier as towncrier_mod
 from ..config import CONFIG_NAME
 from ..errors import WfguardError
+from ..fragments import parse_name
 from ..repo import Repo, current_branch, resolve
 from ..resources import schema_text
 from .common import emit, open_repo
 
 SCHEMA_FILE = ".wfguard.schema.json"
 _UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased", re.IGNORECASE | re.MULTILINE)
+FRAGMENT_FOLDERS = ("changelog.d", "changelog", "newsfragments", ".changes")
+DEFAULT_TYPES = ("feature", "bugfix", "removal", "doc", "misc")
+BUILTIN_PROTECTED = ("main", "master")
+
+
+class Changelog(NamedTuple):
+    mode: str  # fragments | file | none
+    found: str  # what was read, for the report
+    fragments: dict[str, Any]  # fragments options to write (fragments mode)
+    file: str | None = None
 
 
 class Detected(NamedTuple):
-    changelog: str  # fragments | file | none
-    fragment_dir: str | None
-    changelog_file: str | None
-    conventional_share: float | None  # None: no history yet
-    commits_read: int
+    changelog: Changelog
+    commits: conventions.Rule
     default_branch: str
+    manager: managers.Manager | None
     source_dirs: tuple[str, ...]
 
 
-def _towncrier_dir(root: Path) -> str | None:
-    path = root / "pyproject.toml"
-    if not path.exists():
-        return None
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if sys.version_info >= (3, 11):
-        import tomllib
+def _folder_types(root: Path, folder: str) -> list[str]:
+    """The types an existing fragment folder's files use, beside the defaults."""
+    used = []
+    for path in sorted((root / folder).iterdir()):
+        parts = path.name.split(".")
+        candidates = [p for p in parts[1:] if p and not p.isdigit() and p.lower() not in ("md", "rst", "txt")]
+        if path.is_file() and not path.name.startswith((".", "README")) and candidates:
+            used.append(candidates[-1])
+    return list(dict.fromkeys([*DEFAULT_TYPES, *used]))
 
-        try:
-            tc = tomllib.loads(text).get("tool", {}).get("towncrier")
-        except tomllib.TOMLDecodeError:
-            return None
-        return None if tc is None else str(tc.get("directory") or "newsfragments")
-    else:  # no tomllib: read the one key we need
-        if "[tool.towncrier]" not in text:
-            return None
-        m = re.search(r"^\[tool\.towncrier\][^\[]*?^directory\s*=\s*[\"']([^\"']+)", text, re.M | re.S)
-        return m.group(1) if m else "newsfragments"
+
+def detect_changelog(root: Path) -> Changelog:
+    tc = towncrier_mod.read(root)
+    if tc is not None:
+        ext = tc.filename.rsplit(".", 1)[-1].lower() if "." in tc.filename else "md"
+        opts: dict[str, Any] = {
+            "dir": tc.directory, "types": list(tc.types),
+            "extensions": list(dict.fromkeys([ext if ext in ("md", "rst", "txt") else "md", "md", "rst", "txt"])),
+            "output": tc.filename, "headings": tc.headings,
+        }
+        if tc.allow_empty:
+            opts["allow_empty"] = list(tc.allow_empty)
+        if tc.ignore:
+            opts["ignore"] = list(tc.ignore)
+        opts["build"] = ["towncrier", "build", "--yes", "--version", "{version}"]
+        return Changelog("fragments", f"towncrier settings in {tc.source}: fragments in {tc.directory}/, "
+                         f"{len(tc.types)} types, notes in {tc.filename}", opts)
+    folder = next((d for d in FRAGMENT_FOLDERS if (root / d).is_dir() and any(
+        isinstance(parse_name(p.name, _folder_types(root, d), ("md", "rst", "txt")), tuple)
+        for p in (root / d).iterdir())), None)
+    changelog_file = next((f for f in ("CHANGELOG.md", "CHANGES.md", "HISTORY.md") if (root / f).is_file()), None)
+    if folder:
+        opts = {"dir": folder, "types": _folder_types(root, folder)}
+        if changelog_file:
+            opts["output"] = changelog_file
+        return Changelog("fragments", f"fragments in {folder}/", opts)
+    if changelog_file and _UNRELEASED.search((root / changelog_file).read_text(encoding="utf-8", errors="replace")):
+        return Changelog("file", f"{changelog_file} with an Unreleased section (Keep a Changelog)", {},
+                         changelog_file)
+    if changelog_file:
+        return Changelog("none", f"{changelog_file} without an Unreleased section", {}, changelog_file)
+    return Changelog("fragments", "no changelog yet: starting changelog.d/ fragments", {})
+
+
+def default_branch(root: Path) -> str:
+    """The remote's default branch, else main, else master, else the branch checked out."""
+    proc = git.run(["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"], root, check=False)
+    if proc.returncode == 0 and proc.stdout.strip():
+        return proc.stdout.decode().strip().removeprefix("origin/")
+    for name in BUILTIN_PROTECTED:
+        if resolve(root, f"refs/heads/{name}"):
+            return name
+    return current_branch(root) or "main"
 
 
 def detect(repo: Repo) -> Detected:
     root = repo.root
-    frag_dir = _towncrier_dir(root)
-    if frag_dir is None:
-        frag_dir = next((d for d in ("changelog.d", "newsfragments", "changes") if (root / d).is_dir()), None)
-    changelog_file = next((f for f in ("CHANGELOG.md", "CHANGES.md", "HISTORY.md") if (root / f).is_file()), None)
-    if frag_dir:
-        style = "fragments"
-    elif changelog_file and _UNRELEASED.search((root / changelog_file).read_text(encoding="utf-8", errors="replace")):
-        style = "file"
-    else:
-        style = "fragments" if not changelog_file else "none"
-    share: float | None = None
-    n = 0
-    if resolve(root, "HEAD"):
-        subjects = git.out(["log", "-200", "--no-merges", "--format=%s"], root).splitlines()
-        n = len(subjects)
-        if subjects:
-            share = sum(1 for s in subjects if conventional.parse_header(s) is not None) / len(subjects)
-    default = "main"
-    proc = git.run(["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"], root, check=False)
-    if proc.returncode == 0 and proc.stdout.strip():
-        default = proc.stdout.decode().strip().removeprefix("origin/")
-    elif resolve(root, "refs/heads/main") is None and resolve(root, "refs/heads/master"):
-        default = "master"
-    elif resolve(root, "HEAD") is None:
-        default = current_branch(root) or "main"
-    sources = tuple(d for d in ("src", "lib", "app") if (root / d).is_dir())
-    return Detected(style, frag_dir, changelog_file, share, n, default, sources)
+    return Detected(detect_changelog(root), conventions.detect(root), default_branch(root),
+                    managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()))
+
+
+def _y(value: Any) -> str:
+    """A value as YAML flow text (JSON is YAML)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render(d: Detected) -> str:
     extends = []
-    notes = []
-    if d.changelog == "fragments":
+    notes = [f"# changelog: {d.changelog.found}"]
+    rules: list[str] = []
+    cl = d.changelog
+    if cl.mode == "fragments":
         extends.append("changelog-fragments")
-        notes.append(f"# changelog: a fragment in {d.fragment_dir or 'changelog.d'}/ with every change to the code"
-                     + (" (towncrier layout found)" if d.fragment_dir == "newsfragments" else ""))
-    elif d.changelog == "file":
+        frag = cl.fragments
+        folder = frag.get("dir", "changelog.d")
+        out = frag.get("output", "CHANGELOG.md")
+        rules.append("  changelog:")
+        if d.source_dirs:
+            rules.append(f"    paths: {_y([s + '/**' for s in d.source_dirs])}")
+        else:
+            rules.append('    paths: ["**"]            # every change; narrow this to your code')
+            rules.append('    ignore: ["*.md", "docs/", "tests/", ".*/"]')
+        if frag:
+            rules.append("    fragments:")
+            rules += [f"      {k}: {_y(v)}" for k, v in frag.items()]
+        why = (f"Release notes are built from {folder}/ into {out}. A change without a fragment is "
+               "invisible to the people who read them.")
+        rules.append(f"    why: {_y(why)}")
+    elif cl.mode == "file":
         extends.append("keep-a-changelog")
-        notes.append(f"# changelog: a line under '## [Unreleased]' in {d.changelog_file} with every change")
+        if cl.file != "CHANGELOG.md":
+            rules += ["  changelog:", f"    file: {_y(cl.file)}",
+                      f"    why: {_y(f'Release notes are cut from the Unreleased section of {cl.file}.')}",
+                      f"    fix: {_y(f'add a line under ## [Unreleased] in {cl.file} and stage it')}"]
     else:
-        notes.append(f"# changelog: {d.changelog_file} has no '## [Unreleased]' section, so no changelog rule "
-                     "yet; add 'keep-a-changelog' or 'changelog-fragments' to extends when ready")
-    if d.conventional_share is None or d.conventional_share >= 0.5:
+        notes.append("#   no changelog rule yet; add 'keep-a-changelog' or 'changelog-fragments' to extends when ready")
+    c = d.commits
+    share = "" if c.share is None else f"; {c.share:.0%} of the last {c.commits_read} commits pass it"
+    if c.options.get("preset"):
         extends.append("conventional-commits")
-        why = ("no history yet" if d.conventional_share is None
-               else f"{d.conventional_share:.0%} of the last {d.commits_read} commits already follow it")
-        notes.append(f"# commits: Conventional Commits ({why})")
+        extra = {k: v for k, v in c.options.items() if k != "preset"}
+        if extra:
+            rules.append("  conventional-commits:")
+            rules += [f"    {k}: {_y(v)}" for k, v in extra.items()]
+        notes.append(f"# commits: Conventional Commits, as {c.source} has them{share}")
+    elif c.options:
+        rules += ["  conventional-commits:", "    kind: commit-message",
+                  *(f"    {k}: {_y(v)}" for k, v in c.options.items()),
+                  f"    why: {_y(f'The commit convention {c.source} checks, so versions and notes can be derived.')}"]
+        notes.append(f"# commits: the pattern of {c.source}{share}")
     else:
-        notes.append(f"# commits: only {d.conventional_share:.0%} of the last {d.commits_read} commits follow "
-                     "Conventional Commits; add 'conventional-commits' to extends to require it")
+        notes.append(f"# commits: no convention found ({c.share or 0:.0%} of the last {c.commits_read} commits are "
+                     "Conventional Commits); add 'conventional-commits' to extends to require it")
     extends += ["protected-branches", "hygiene"]
+    if d.default_branch not in BUILTIN_PROTECTED:
+        rules += ["  protected-branches:", f"    protected: {_y([d.default_branch, *BUILTIN_PROTECTED, 'release/*'])}"]
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_FILE}",
         "# wfguard workflow: what every change must carry. Reference: wfguard explain RULE, wfguard list.",
         *notes,
         "version: 1",
         f"extends: [{', '.join(extends)}]",
+        "rules:" if rules else "rules: {}",
+        *rules,
+        "ship:", f"  base: {_y(d.default_branch)}", '  branch: "{type}/{slug}"', "  push: true", "",
     ]
-    rules: list[str] = []
-    if d.changelog == "fragments":
-        rule = ["  changelog:"]
-        if d.source_dirs:
-            rule.append(f"    paths: [{', '.join(repr(s + '/**') for s in d.source_dirs)}]")
-        else:
-            rule.append("    paths: ['**']            # every change; narrow this to your code")
-            rule.append("    ignore: ['**/*.md', 'docs/**', 'tests/**', '.*/**']")
-        if d.fragment_dir and d.fragment_dir != "changelog.d":
-            rule.append(f"    fragments: {{dir: {d.fragment_dir}}}")
-        rules += rule
-    lines.append("rules:" if rules else "rules: {}")
-    lines += rules
-    lines += ["ship:", f"  base: {d.default_branch}", '  branch: "{type}/{slug}"', "  push: true", ""]
     return "\n".join(lines)
+
+
+def _install(repo: Repo, d: Detected) -> list[str]:
+    """Hooks: through the manager's own config when one manages them, else wfguard's shims
+    (chained after a plain hook that is already there). Lines for the report."""
+    from ..config import WorkTree, load_uncached
+    from ..model import HOOK_STAGES
+    from .install import install as install_shims
+
+    config = load_uncached(WorkTree(repo.root))[0]
+    stages = [s for s in HOOK_STAGES if config.for_stage(s)]
+    if d.manager is None:
+        install_shims(chain=True)
+        return []
+    out = [f"{c.path}: {c.what}" for c in managers.integrate(repo.root, d.manager, stages)]
+    pending = managers.reinstall(repo.root, d.manager)
+    if pending:
+        out.append(f"run `{pending}` so {d.manager.name} installs the new hook types")
+    return out or [f"{d.manager.config} already runs wfguard"]
 
 
 def run(yes: bool, force: bool, install: bool) -> int:
@@ -144,10 +213,27 @@ def run(yes: bool, force: bool, install: bool) -> int:
             return 0
     target.write_text(text, encoding="utf-8")
     (repo.root / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+    c = d.commits
+    if not c.options:
+        commits = (f"no convention found ({c.share or 0:.0%} of the last {c.commits_read} commits are "
+                   "Conventional Commits): no commit-message rule")
+    else:
+        commits = c.source + ("" if c.share is None else
+                              f" ({c.share:.0%} of the last {c.commits_read} commits pass the rule written)")
+    found = [f"changelog: {d.changelog.found}", f"commits: {commits}",
+             f"default branch: {d.default_branch} (protected; ship.base)"]
+    if d.manager:
+        found.append(f"hooks: managed by {d.manager.name} ({d.manager.config})")
+    emit("found:\n" + "\n".join(f"  {f}" for f in found), None)
+    if d.commits.options and d.commits.failing:
+        shown = "\n".join(f"    {h}" for h in d.commits.failing[:5])
+        emit(f"  recent commits the commit rule would refuse (history is never rewritten; new commits follow "
+             f"the rule):\n{shown}", None)
     emit(f"wrote {CONFIG_NAME} (and {SCHEMA_FILE} for editors)", None)
     if install:
-        from .install import install as install_hooks
-
-        install_hooks()
-    emit("next: review it, commit both files, and try: wfguard ship -m 'feat: ...'", None)
+        for line in _install(repo, d):
+            emit(f"  {line}", None)
+    emit(f'next: git add {CONFIG_NAME} {SCHEMA_FILE}'
+         + (f" {d.manager.config}" if d.manager and install else "")
+         + ' && git commit -m "chore: adopt wfguard"', None)
     return 0

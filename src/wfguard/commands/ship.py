@@ -147,10 +147,13 @@ def scratch_index(repo: Repo) -> Iterator[None]:
 def _ask_message(config: Config) -> str:
     from rich.prompt import Prompt
 
-    types = list(conventional.TYPES)
-    for rule in config.rules:
-        if rule.kind == "commit-message" and rule.options.get("types"):
-            types = list(rule.options["types"])
+    preset = [r for r in config.rules if r.kind == "commit-message" and r.options.get("preset")]
+    if not preset:  # the repository keeps no Conventional Commits: ask for a plain message
+        text = Prompt.ask("commit message")
+        if not text.strip():
+            raise WfguardError("no commit message given: nothing was changed")
+        return text.strip()
+    types = list(preset[0].options.get("types") or conventional.TYPES)
     ctype = Prompt.ask("type of change", choices=types, default="feat" if "feat" in types else types[0])
     scope = Prompt.ask("scope (optional)", default="")
     subject = Prompt.ask("describe it (lower case, no full stop)")
@@ -197,21 +200,13 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
         ship.step("stage", "planned" if dry else "done", "tracked modifications (git add -u)")
     staged = changeset.from_index(root, "commit-msg")
     if not staged.paths:
+        if all_:
+            raise WfguardError("nothing to commit: no tracked file is modified and nothing is staged",
+                               hint="new files are never swept in: git add them first")
         raise WfguardError("nothing is staged: stage your change with git add, or pass --all",
                            hint="ship commits exactly what is staged, so it never sweeps in stray files")
     ship.step("change", "done", f"{len(staged.paths)} staged path(s)")
-    # the branch
-    branch = current_branch(root)
-    if branch is None or ship.protected(branch):
-        new = ship.branch_name(message)
-        why = "detached HEAD" if branch is None else f"{branch} is protected"
-        if not dry:
-            git.run(["switch", "-q", "-c", new], root)  # keeps the index and the work tree
-        ship.step("branch", "planned" if dry else "done", f"{new} ({why})")
-        branch = new
-    else:
-        ship.step("branch", "done", branch)
-    # the fixes
+    # the fixes: planned before anything changes, so a missing type leaves nothing behind
     try:
         planned = fixes.plan(config, staged, message, ftype)
     except WfguardError as exc:
@@ -219,6 +214,17 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
             planned = fixes.plan(config, staged, message, _ask_type(config))
         else:
             raise
+    # the branch: created only once the checks pass, so a blocked ship leaves you where you were
+    current = current_branch(root)
+    branch = current or ""
+    new_branch: str | None = None
+    if current is None or ship.protected(current):
+        new_branch = ship.branch_name(message)
+        why = "detached HEAD" if current is None else f"{current} is protected"
+        ship.step("branch", "planned", f"{new_branch} ({why})")
+        branch = new_branch
+    else:
+        ship.step("branch", "done", branch)
     if dry:
         for f in planned:  # into the scratch index only: the work tree is not touched
             oid = git.out(["hash-object", "-w", "--stdin"], root, input=f.content.encode())
@@ -232,7 +238,8 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
     report = ship.checks(branch, message)
     written = [f.path for f in planned]
     if not report.passed:
-        sys.stderr.write(text.render(report, Styler(use_color(sys.stderr))) + "\n")
+        shown = report._replace(results=tuple(r for r in report.results if r.status in ("fail", "skip")))
+        ship.console.file.write(text.render(shown, Styler(use_color(sys.stderr)), show_next=False) + "\n")
         note = "nothing was committed; the index is as it was"
         if written and not dry:
             note += f", plus the fix(es) wfguard wrote and staged: {', '.join(written)}"
@@ -244,6 +251,9 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
         ship.step("push", "skipped" if no_push or not config.ship.push else "planned",
                   f"{config.ship.remote} {branch}")
         return _result(ship, 0, report, branch, None, False, written)
+    if new_branch is not None:
+        git.run(["switch", "-q", "-c", new_branch], root)  # keeps the index and the work tree
+        ship.step("branch", "done", new_branch)
     # commit: the hooks it fires see the record and pass at once
     shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), message)
     try:

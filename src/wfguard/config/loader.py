@@ -138,29 +138,47 @@ def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | Non
 
 def _finish(merged: _Merged) -> dict[str, Any]:
     rules: dict[str, Any] = {}
+    errors: list[ConfigError] = []
     for rule_id, fields in merged.rules.items():
-        if fields.get("enabled") is False:
+        try:
+            rule = _finish_rule(merged, rule_id, fields)
+        except ConfigError as exc:  # every rule's problems at once, not one per run
+            errors.append(exc)
             continue
-
-        def line_of(path: Path, _id: str = rule_id) -> tuple[str, int | None]:
-            key = str(path[2]) if len(path) > 2 else ""
-            doc = merged.origin.get((_id, key)) or merged.origin[(_id, "")]
-            return doc.label, validate._nearest_line(doc.lines, path)
-
-        if "kind" not in fields:
-            label, line = line_of(("rules", rule_id))
-            raise ConfigError(
-                f"rule {rule_id!r} has no 'kind' and overrides no rule from 'extends'",
-                file=label, line=line, path=f"rules.{rule_id}",
-                hint="add 'kind: ...' or use the id of a rule from an extended workflow "
-                "('wfguard list' shows them)",
-            )
-        validate.check_document(fields, {}, "", ref="#/$defs/rule", base=("rules", rule_id),
-                                line_of=line_of)
-        rules[rule_id] = _normalize(rule_id, fields, line_of)
+        if rule is not None:
+            rules[rule_id] = rule
+    if errors:
+        first, rest = errors[0], errors[1:]
+        details = [*first.details]
+        for e in rest:
+            details += [f"{e.location()}: {e.message}".lstrip(": "), *e.details]
+        raise ConfigError(first.message, file=first.file, line=first.line, path=first.path, hint=first.hint,
+                          details=tuple(details))
     ship = {"base": "main", "branch": "{type}/{slug}", "push": True, "remote": "origin"}
     ship.update(merged.ship)
     return {"rules": rules, "ship": ship}
+
+
+def _finish_rule(merged: _Merged, rule_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+    if fields.get("enabled") is False:
+        return None
+
+    def line_of(path: Path, _id: str = rule_id) -> tuple[str, int | None]:
+        key = str(path[2]) if len(path) > 2 else ""
+        doc = merged.origin.get((_id, key)) or merged.origin[(_id, "")]
+        return doc.label, validate._nearest_line(doc.lines, path)
+
+    if "kind" not in fields:
+        label, line = line_of(("rules", rule_id))
+        raise ConfigError(
+            f"rule {rule_id!r} has no 'kind' and overrides no rule from 'extends'",
+            file=label, line=line, path=f"rules.{rule_id}",
+            hint="add 'kind: ...' or use the id of a rule from an extended workflow "
+            "('wfguard list' shows them)",
+        )
+    validate.check_document(fields, {}, "", ref="#/$defs/rule", base=("rules", rule_id),
+                            line_of=line_of)
+    return _normalize(rule_id, fields, line_of)
 
 
 def _as_list(v: Any) -> list[Any]:

@@ -77,7 +77,9 @@ def _describe(err: jsonschema.ValidationError, base: Path) -> tuple[Path, str]:
     where_schema: Any = err.schema
     if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
         allowed = _allowed_keys(path, inst)
-        unknown = [k for k in inst if k not in allowed] or list(inst)
+        unknown = [k for k in inst if k not in allowed]
+        if not unknown:  # every key is known: a sibling's own error made them "unevaluated"
+            return path, ""
         key = unknown[0]
         where = "in a rule" if len(path) == 2 and path[0] == "rules" else (
             f"under {dotted(path)}" if path else "at the top level")
@@ -143,11 +145,15 @@ def check_document(
     found: list[tuple[int, str, str, str]] = []  # line, dotted path, file, message
     for err in _flatten(errors):
         path, message = _describe(err, base)
+        if not message:
+            continue
         file, line = line_of(path) if line_of is not None else (label, _nearest_line(lines, path))
         found.append((line or 0, dotted(path), file, message))
+    if not found:  # only echoes of errors reported elsewhere: say what jsonschema said
+        found = [(0, dotted(base), label, _flatten(errors)[0].message)]
     found.sort()
     line, where, file, message = found[0]
-    others = tuple(f"{f}:{ln}: {p}: {m}" for ln, p, f, m in found[1:6])
+    others = tuple(f"{f}:{ln}: {p}: {m}" for ln, p, f, m in found[1:])
     raise ConfigError(message, file=file, line=line or None, path=where or None, details=others)
 
 

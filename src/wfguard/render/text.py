@@ -22,7 +22,8 @@ def status_line(r: Result, s: Styler) -> str:
     return _head(r, s)
 
 
-def render(report: Report, s: Styler, *, verbose: bool = False, title: str | None = None) -> str:
+def render(report: Report, s: Styler, *, verbose: bool = False, title: str | None = None,
+           show_next: bool = True) -> str:
     lines: list[str] = []
     if title:
         lines.append(s(title, "bold"))
@@ -39,7 +40,7 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
                 lines.append(f"    {s('why:', 'cyan')} {r.why}")
             lines.append(f"    {s('fix:', 'cyan')} {r.fix}")
             if r.skippable and r.severity == "error":
-                lines.append(f"    {s('skip:', 'dim')} {s(_skip_hint(r), 'dim')}")
+                lines.append(f"    {s('skip:', 'dim')} {s(skip_hint(r.rule, report.stage), 'dim')}")
     summary = report.summary()
     parts = [f"{summary['passed']} passed"]
     if summary["failed"]:
@@ -52,11 +53,15 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
         parts.append(f"{summary['not_applicable']} not applicable")
     verdict = s("passed", "bold green") if report.passed else s("blocked", "bold red")
     lines.append(f"wfguard {report.stage}: {verdict} ({', '.join(parts)})")
-    nxt = report.next()
+    nxt = report.next() if show_next else []
     if nxt:
         lines.append("next: " + "; ".join(nxt))
     return "\n".join(lines)
 
 
-def _skip_hint(r: Result) -> str:
-    return f"only if it truly does not apply: add the trailer 'Wfguard-Skip: {r.rule}: <reason>'"
+def skip_hint(rule: str, stage: str) -> str:
+    """What skips ``rule`` at ``stage``: before the message exists only the environment does."""
+    if stage == "pre-commit":
+        return (f"only if it truly does not apply: WFGUARD_SKIP={rule} WFGUARD_SKIP_REASON='<reason>' "
+                "git commit ... (a trailer is read from commit-msg on)")
+    return f"only if it truly does not apply: add the trailer 'Wfguard-Skip: {rule}: <reason>'"

@@ -168,8 +168,8 @@ class ChangelogRule:
             ext = f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""
             return Outcome.failed(
                 [Message(f"{len(v.triggers)} changed path(s) need a changelog fragment in {folder}/ "
-                         f"({listing(list(v.triggers))}), and none was added"),
-                 Message(f"add {folder}/<name>.<{types}>{ext} with one line for the release notes")],
+                         f"({listing(list(v.triggers))}), and none was added: add {folder}/<name>.<{types}>{ext} "
+                         "with one line for the release notes", v.triggers[0])],
                 (fix,),
             )
         if not v.valid:

@@ -82,6 +82,9 @@ class CommitMessageRule:
         if not found:
             return Outcome.passed()
         nxt: tuple[str, ...] = ()
-        if cs.commits and cs.base:
-            nxt = (f"git rebase -i {cs.base}",)
+        bad = [c for c in cs.commits if self.problems(c.message)] if cs.commits else []
+        if cs.stage == "pre-push" and bad == [cs.commits[-1]]:
+            # only the tip, and it is not pushed yet: rewording it rewrites nothing anyone has.
+            # Published history is never rewritten on wfguard's advice.
+            nxt = ("git commit --amend",)
         return Outcome.failed(found, nxt)

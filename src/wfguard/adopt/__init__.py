@@ -1,0 +1,1 @@
+"""What ``wfguard init`` reads of a repository's existing conventions, one module per source."""
