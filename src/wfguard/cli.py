@@ -6,10 +6,20 @@ from enum import Enum
 from typing import Annotated
 
 import typer
+from typer.core import TyperOption
 
 from . import __version__
 from .commands import info
 from .commands.common import guarded
+
+
+def _flag_type(self: TyperOption, ctx: object) -> str | None:
+    # typer labels every on/off flag "<bool>" in --help; a flag takes no value to describe
+    return None if self.is_flag else _display_type(self, ctx)  # type: ignore[arg-type]
+
+
+_display_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="wfguard",
@@ -192,7 +202,9 @@ def changelog_build(
 def init(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
     force: Annotated[bool, typer.Option("--force", help="replace an existing .wfguard.yml")] = False,
-    install: Annotated[bool, typer.Option(" /--no-install", help="do not install the hooks")] = True,
+    install: Annotated[bool, typer.Option(
+        "--install/--no-install", help="install the hooks (or join the hook manager's config)",
+        show_default=False)] = True,
 ) -> None:
     """Write a starter .wfguard.yml fitted to this repository, then install the hooks."""
     from .commands import init as cmd

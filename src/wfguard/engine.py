@@ -36,6 +36,8 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     messages = outcome.messages
     if decision.note:
         messages = (*messages, Message(decision.note))
+    if decision.malformed and cs.stage == "commit-msg" and outcome.status != "fail":
+        outcome = outcome._replace(status="fail")
     nxt = outcome.next or ((fix,) if fix.startswith("wfguard ") else ())
     return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
                   duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,

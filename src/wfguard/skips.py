@@ -23,6 +23,10 @@ class Request(NamedTuple):
 class Decision(NamedTuple):
     skipped: Request | None
     note: str | None = None  # why a request was not honoured
+    # the message being written carries a trailer without the reason the rule requires: the
+    # commit fails even where the rule has nothing to check (an amend that changes only the
+    # message), as pre-push would fail it later
+    malformed: bool = False
 
 
 def requests(cs: ChangeSet, env: Mapping[str, str]) -> dict[str, list[Request]]:
@@ -53,4 +57,5 @@ def decide(rule: RuleConfig, asked: list[Request]) -> Decision:
             return Decision(req)
     how = (f"'{TRAILER}: {rule.id}: <reason>'" if asked[0].by == "trailer"
            else "WFGUARD_SKIP_REASON=\"...\"")
-    return Decision(None, f"a skip was requested without a reason; {rule.id!r} needs one: {how}")
+    return Decision(None, f"a skip was requested without a reason; {rule.id!r} needs one: {how}",
+                    malformed=any(r.by == "trailer" for r in asked))

@@ -187,12 +187,20 @@ def integrate(root: Path, manager: Manager, stages: Sequence[str]) -> list[Chang
         "'wfguard list' shows, or run 'wfguard install --force' to replace Overcommit's hooks")
 
 
+_REINSTALL = {"lefthook": ["lefthook", "install"], "pre-commit": ["pre-commit", "install"],
+              "husky": ["npx", "husky"]}
+
+
+def reinstall_command(manager: Manager) -> str:
+    return " ".join(_REINSTALL.get(manager.name, ["wfguard", "install"]))
+
+
 def reinstall(root: Path, manager: Manager) -> str | None:
     """Run the manager's own install so new hook types take effect; the command that is still
     needed when the manager is not on PATH."""
-    argv = {"lefthook": ["lefthook", "install"], "pre-commit": ["pre-commit", "install"]}.get(manager.name)
-    if argv is None:
-        return None
+    if manager.name not in ("lefthook", "pre-commit"):
+        return None  # husky reads .husky/<hook> at run time: nothing to reinstall
+    argv = _REINSTALL[manager.name]
     if shutil.which(argv[0]) is None:
         return " ".join(argv)
     proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)

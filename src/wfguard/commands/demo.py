@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.panel import Panel
+from rich.text import Text
 
 DEMO_CONFIG = """\
 version: 1
@@ -31,14 +33,20 @@ class _Demo:
             self.c.print(f"[bold cyan]$[/bold cyan] {shlex.join(argv)}")
         proc = subprocess.run(argv, cwd=self.root, env=self.env, capture_output=True, text=True, check=False)
         if show and (proc.stdout or proc.stderr):
-            self.c.print((proc.stdout + proc.stderr).rstrip(), markup=False, highlight=False, soft_wrap=True)
+            self.output(proc.stdout + proc.stderr)
         return proc
+
+    def output(self, text: str) -> None:
+        """A command's output, wrapped by rich to the terminal, each line under its own indent."""
+        for line in text.rstrip().splitlines():
+            body = line.lstrip(" ")
+            self.c.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
 
     def wfguard(self, *args: str) -> subprocess.CompletedProcess[str]:
         self.c.print(f"[bold cyan]$[/bold cyan] wfguard {shlex.join(args)}")
         proc = subprocess.run([sys.executable, "-m", "wfguard", *args], cwd=self.root, env=self.env,
                               capture_output=True, text=True, check=False)
-        self.c.print((proc.stdout + proc.stderr).rstrip(), markup=False, highlight=False, soft_wrap=True)
+        self.output(proc.stdout + proc.stderr)
         return proc
 
     def write(self, rel: str, text: str) -> None:
@@ -68,8 +76,8 @@ def run(directory: str | None = None) -> int:
     ok: list[bool] = []
 
     d.step("1. A repository with a workflow",
-           "The team's rule: every change under src/ ships with a changelog fragment, because the client\n"
-           "release notes are built from changelog.d/. Commits follow Conventional Commits, and nobody\n"
+           "The team's rule: every change under src/ ships with a changelog fragment, because the client "
+           "release notes are built from changelog.d/. Commits follow Conventional Commits, and nobody "
            "commits straight to main.")
     d.sh("git", "init", "-q", "--bare", str(remote), show=False)
     d.sh("git", "init", "-q", "-b", "main", show=False)
@@ -84,7 +92,7 @@ def run(directory: str | None = None) -> int:
     ok.append(d.wfguard("install").returncode == 0)
 
     d.step("2. A shortcut: a feature without a changelog entry",
-           "An engineer (or a coding agent) changes src/ and commits, forgetting the fragment.\n"
+           "An engineer (or a coding agent) changes src/ and commits, forgetting the fragment. "
            "The commit-msg hook stops it, says why the rule exists and prints the exact fix.")
     d.sh("git", "switch", "-q", "-c", "feat/export-csv")
     d.write("src/app.py", "def export(fmt='json'):\n    return []\n")
@@ -94,8 +102,8 @@ def run(directory: str | None = None) -> int:
     d.sh("git", "status", "--short")
 
     d.step("3. The compliant path, in one command",
-           "wfguard ship writes the fragment from the message, runs every rule once, commits and\n"
-           "pushes (from main it would first move the work to a new branch). The hooks it fires\n"
+           "wfguard ship writes the fragment from the message, runs every rule once, commits and "
+           "pushes (from main it would first move the work to a new branch). The hooks it fires "
            "pass at once: the same tree was just checked.")
     ok.append(d.wfguard("ship", "-m", "feat: export as csv", "--yes").returncode == 0)
     d.sh("git", "log", "--stat", "-1", "--format=%h %s")
@@ -113,6 +121,6 @@ def run(directory: str | None = None) -> int:
 
     good = all(ok)
     d.step("Done" if good else "Something went wrong",
-           f"The demo repository is at {work}\n"
+           f"The demo repository is at {work} "
            "On your own repository: wfguard init, then wfguard ship -m 'feat: ...'.")
     return 0 if good else 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import events, git
+from ..adopt import managers
 from ..errors import EXIT_FAILED, WfguardError
 from ..model import HOOK_STAGES
 from .common import emit, load_config, open_repo
@@ -116,15 +117,33 @@ def doctor(fmt: str = "text") -> int:
     except WfguardError as exc:
         say("error", exc.message, exc.hint or "")
         directory = None
+    manager = managers.detect(repo.root)
     if directory is not None:
         for stage in wanted:
             path = directory / stage
+            aside = directory / f"{stage}.old"
+            if not (path.exists() and is_ours(path)) and aside.exists() and is_ours(aside):
+                say("error", f"wfguard's {stage} hook was moved aside to {aside.name} (a hook manager's install "
+                    "does this) and no longer runs", "wfguard install")
+            if manager is not None and not is_ours(path):
+                if not managers.runs_wfguard(repo.root, manager, stage):
+                    say("error", f"{manager.name} runs this repository's hooks, and {manager.config} does not run "
+                        f"wfguard at {stage}", "wfguard install")
+                elif not path.exists():
+                    say("error", f"{manager.config} runs wfguard at {stage}, but {manager.name} has not installed "
+                        f"a {stage} hook", managers.reinstall_command(manager))
+                else:
+                    say("ok", f"{stage}: {manager.name} runs wfguard ({manager.config})")
+                continue
             if not path.exists():
                 say("error", f"the {stage} hook is not installed", "wfguard install")
                 continue
             if not is_ours(path):
-                say("error", f"{path} is another tool's hook, so wfguard's {stage} rules do not run locally",
-                    "wfguard install --chain")
+                if managers.command(stage) in path.read_text(encoding="utf-8", errors="replace"):
+                    say("ok", f"{stage}: {path} runs wfguard")
+                else:
+                    say("error", f"{path} is another tool's hook, so wfguard's {stage} rules do not run locally",
+                        "wfguard install --chain")
                 continue
             if not os.access(path, os.X_OK):
                 say("error", f"{path} is not executable, so git skips it", f"chmod +x {path}")

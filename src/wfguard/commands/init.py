@@ -175,25 +175,6 @@ def render(d: Detected) -> str:
     return "\n".join(lines)
 
 
-def _install(repo: Repo, d: Detected) -> list[str]:
-    """Hooks: through the manager's own config when one manages them, else wfguard's shims
-    (chained after a plain hook that is already there). Lines for the report."""
-    from ..config import WorkTree, load_uncached
-    from ..model import HOOK_STAGES
-    from .install import install as install_shims
-
-    config = load_uncached(WorkTree(repo.root))[0]
-    stages = [s for s in HOOK_STAGES if config.for_stage(s)]
-    if d.manager is None:
-        install_shims(chain=True)
-        return []
-    out = [f"{c.path}: {c.what}" for c in managers.integrate(repo.root, d.manager, stages)]
-    pending = managers.reinstall(repo.root, d.manager)
-    if pending:
-        out.append(f"run `{pending}` so {d.manager.name} installs the new hook types")
-    return out or [f"{d.manager.config} already runs wfguard"]
-
-
 def run(yes: bool, force: bool, install: bool) -> int:
     repo = open_repo()
     target = repo.root / CONFIG_NAME
@@ -231,8 +212,11 @@ def run(yes: bool, force: bool, install: bool) -> int:
              f"the rule):\n{shown}", None)
     emit(f"wrote {CONFIG_NAME} (and {SCHEMA_FILE} for editors)", None)
     if install:
-        for line in _install(repo, d):
-            emit(f"  {line}", None)
+        from .install import install as install_hooks
+
+        # through the hook manager's own config when one manages the hooks; else wfguard's shims,
+        # run after a plain hook that is already there
+        install_hooks(chain=d.manager is None)
     emit(f'next: git add {CONFIG_NAME} {SCHEMA_FILE}'
          + (f" {d.manager.config}" if d.manager and install else "")
          + ' && git commit -m "chore: adopt wfguard"', None)

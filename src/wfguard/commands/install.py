@@ -11,6 +11,7 @@ from pathlib import Path
 import wfguard
 
 from .. import git
+from ..adopt import managers
 from ..errors import WfguardError
 from ..model import HOOK_STAGES
 from ..repo import Repo
@@ -154,6 +155,9 @@ def install(chain: bool = False, force: bool = False, hooks_path: str | None = N
             raise WfguardError("this is a bare repository: use 'wfguard install --server' for pre-receive")
         config = load_config(repo)
         wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
+        manager = managers.detect(repo.root)
+        if manager is not None and not (chain or force or hooks_path):
+            return _through_manager(repo.root, manager, wanted, quiet)
         directory = hooks_dir(repo, hooks_path)
         actions = install_hooks(directory, wanted, chain=chain, force=force)
         # a stage the workflow no longer uses keeps no shim of ours
@@ -161,6 +165,21 @@ def install(chain: bool = False, force: bool = False, hooks_path: str | None = N
     if not quiet:
         lines = [f"{a.hook}: {a.what}" for a in actions] or ["no hook stage is used by this workflow"]
         emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in lines), None)
+    return 0
+
+
+def _through_manager(root: Path, manager: managers.Manager, stages: list[str], quiet: bool) -> int:
+    """A hook manager owns the hooks folder: wfguard joins its tracked config instead of writing
+    shims it would demote or that would break its helper."""
+    lines = [f"{c.path}: {c.what}" for c in managers.integrate(root, manager, stages)]
+    pending = managers.reinstall(root, manager)
+    if pending:
+        lines.append(f"run `{pending}` so {manager.name} installs the new hook types")
+    if not quiet:
+        lines = lines or [f"{manager.config} already runs wfguard at {', '.join(stages) or 'no stage'}"]
+        emit(f"{manager.name} manages this repository's hooks; wfguard runs through {manager.config}\n"
+             + "\n".join(f"  {line}" for line in lines)
+             + f"\n  commit {manager.config} so every clone runs wfguard too", None)
     return 0
 
 
