@@ -8,6 +8,7 @@ changelog under ``doc/en/`` with towncrier's start marker.
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 
@@ -259,7 +260,7 @@ def test_build_renders_the_notes_towncrier_renders(towncrier_repo: GitRepo) -> N
 
     def shape(text: str) -> tuple[list[str], list[str]]:
         lines = text.splitlines()
-        heads = [a for a, b in zip(lines, lines[1:]) if b and set(b) == {"-"} and len(b) == len(a)]
+        heads = [a for a, b in itertools.pairwise(lines) if b and set(b) == {"-"} and len(b) == len(a)]
         return heads, _bullets(text)
 
     assert shape(ours) == shape(theirs)

@@ -93,17 +93,19 @@ def without_workflow(repo: Repo, name: str) -> int:
             return 1
     elif name == "pre-push":
         sys.stdin.read()
-    sys.stderr.write(f"wfguard: no {CONFIG_NAME} on this branch (it predates the workflow): nothing was checked\n")
+    if name != "pre-commit":  # one line per commit: commit-msg says it
+        sys.stderr.write(f"wfguard: no {CONFIG_NAME} on this branch (it predates the workflow): nothing was checked\n")
     return 0
 
 
 def _pre_commit_framework_update() -> list[RefUpdate]:
     """Under pre-commit's pre-push hook, git's ref lines arrive as PRE_COMMIT_* variables (pre-commit
     has read stdin itself)."""
-    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    # a push of history the remote has none of comes without the two refs ("all files")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_LOCAL_BRANCH")
     if not to_ref:
         return []
-    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
     remote_ref = os.environ.get("PRE_COMMIT_REMOTE_BRANCH") or local
     return [RefUpdate(local, to_ref, remote_ref, os.environ.get("PRE_COMMIT_FROM_REF") or ZERO)]
 

@@ -150,9 +150,10 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
     if missing:
         hooks = []
         for s in missing:
+            # commit-msg gets the message file as its one file name; the others take none
             hooks += [f"      - id: {_PC_IDS[s]}", f"        name: wfguard ({s})", f"        entry: {command(s)}",
-                      "        language: system", "        pass_filenames: false", "        always_run: true",
-                      f"        stages: [{s}]"]
+                      "        language: system", *(["        pass_filenames: false"] if s != "commit-msg" else []),
+                      "        always_run: true", f"        stages: [{s}]"]
         block = ["  - repo: local", "    hooks:", *hooks]
         if not re.search(r"^repos:", text, re.M):
             text = text.rstrip("\n") + "\nrepos:\n"

@@ -57,7 +57,7 @@ def _folder_types(root: Path, folder: str) -> list[str]:
     return list(dict.fromkeys([*DEFAULT_TYPES, *used]))
 
 
-def detect_changelog(root: Path) -> Changelog:
+def detect_changelog(root: Path, commits: conventions.Rule) -> Changelog:
     tc = towncrier_mod.read(root)
     if tc is not None:
         ext = tc.filename.rsplit(".", 1)[-1].lower() if "." in tc.filename else "md"
@@ -85,6 +85,8 @@ def detect_changelog(root: Path) -> Changelog:
     if changelog_file and _UNRELEASED.search((root / changelog_file).read_text(encoding="utf-8", errors="replace")):
         return Changelog("file", f"{changelog_file} with an Unreleased section (Keep a Changelog)", {},
                          changelog_file)
+    if commits.source.startswith("commitizen"):
+        return Changelog("none", "commitizen writes the changelog from the commits at `cz bump`", {})
     if changelog_file:
         return Changelog("none", f"{changelog_file} without an Unreleased section", {}, changelog_file)
     return Changelog("fragments", "no changelog yet: starting changelog.d/ fragments", {})
@@ -103,7 +105,8 @@ def default_branch(root: Path) -> str:
 
 def detect(repo: Repo) -> Detected:
     root = repo.root
-    return Detected(detect_changelog(root), conventions.detect(root), default_branch(root),
+    commits = conventions.detect(root)
+    return Detected(detect_changelog(root, commits), commits, default_branch(root),
                     managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()))
 
 
