@@ -156,7 +156,7 @@ def install(chain: bool = False, force: bool = False, hooks_path: str | None = N
         config = load_config(repo)
         wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
         manager = managers.detect(repo.root)
-        if manager is not None and not (chain or force or hooks_path):
+        if manager is not None and not (force or hooks_path):  # --chain would break its helper
             return _through_manager(repo.root, manager, wanted, quiet)
         directory = hooks_dir(repo, hooks_path)
         actions = install_hooks(directory, wanted, chain=chain, force=force)
