@@ -56,5 +56,7 @@ class BranchRule:
             elif not protected and self.pattern and not self.pattern.fullmatch(branch):
                 problems.append(Message(f"branch name {branch!r} does not match /{self.pattern.pattern}/"))
         if problems:
-            return Outcome.failed(problems, ("git switch -c <type>/<topic>",))
+            # runnable as printed: the staged work moves along to the new branch
+            nxt = ("git switch -c feat/my-change",) if cs.stage in ("pre-commit", "commit-msg") else ()
+            return Outcome.failed(problems, nxt)
         return Outcome.passed()
