@@ -182,10 +182,10 @@ def test_forbid_files_and_size(repo: GitRepo) -> None:
     assert r["status"] == "fail" and "big.bin is 2.0 KB" in r["messages"][0]["text"]  # type: ignore[index]
 
 
-def test_forbid_skips_binary_content(repo: GitRepo) -> None:
+def test_forbid_searches_binary_content_as_bytes(repo: GitRepo) -> None:
     setup(repo, "version: 1\nrules:\n  no-todo:\n    kind: forbid\n    content: 'TODO'\n")
     repo.commit("fix: bin", ("blob.bin", b"\0\1TODO\0"))
-    assert check_rule(repo, "no-todo")["status"] == "pass"
+    assert check_rule(repo, "no-todo")["status"] == "fail"
 
 
 # --- command ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -91,7 +91,7 @@ class ChangeSet:
         self._blobs: BlobReader | None = None
         self._branch_looked_up = False
         self._added: dict[str, list[AddedLine]] | None = None
-        self.skipped_for_size: tuple[str, ...] = ()
+        self._big: tuple[str, ...] = ()
 
     def current_branch(self) -> str | None:
         """The branch, asking git only the first time a rule needs it (None: detached HEAD)."""
@@ -125,18 +125,18 @@ class ChangeSet:
         return {c.path: by_oid.get(c.new_oid or "", 0) for c in cps if c.new_oid and c.is_file}
 
     def added_lines(self) -> Mapping[str, list[AddedLine]]:
-        """Added lines per path, streamed from one ``git diff -U0``. Binary files have none, and
-        files over CONTENT_SCAN_LIMIT are left out of the diff, so git never loads them and
-        memory stays bounded whatever was staged."""
+        """Added lines per path, streamed from one ``git diff -U0 --text``: every file is read as
+        git stores it, whatever ``.gitattributes`` says (``-diff``, ``binary``) and whether or not
+        it holds NUL bytes. Files over CONTENT_SCAN_LIMIT are left out of the diff (git would load
+        them whole) and streamed instead, every line counting as added."""
         if self._added is None:
             live = [cp for cp in self.paths if cp.is_file and cp.new_oid]
             big = [p for p, size in self.sizes(live).items() if size > CONTENT_SCAN_LIMIT] if live else []
-            self.skipped_for_size = tuple(big)
             if not live:
                 self._added = {}
             else:
                 excludes = [f":(exclude,literal){p}" for p in big]
-                args = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+                args = ["diff", "-U0", "--text", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
                         "--src-prefix=a/", "--dst-prefix=b/", *self.diff_spec, "--", *([":/"] if big else []),
                         *excludes]
                 proc = git.popen(args, self.root)
@@ -145,7 +145,25 @@ class ChangeSet:
                     self._added = parse_patch(proc.stdout)
                 finally:
                     git.finish(proc, args)
+            self._big = tuple(big)
         return self._added
+
+    def added_big(self) -> Iterator[tuple[str, AddedLine]]:
+        """The lines of files too large for the diff, streamed (never held): all count as added."""
+        self.added_lines()
+        by_path = {cp.path: cp for cp in self.paths}
+        for path in self._big:
+            oid = by_path[path].new_oid
+            assert oid is not None
+            for n, raw in enumerate(self.blobs.stream_lines(oid), 1):
+                yield path, AddedLine(n, _line_text(raw))
+
+    def all_added(self) -> Iterator[tuple[str, AddedLine]]:
+        """Every added line of the change, files of any size included."""
+        for path, lines in self.added_lines().items():
+            for line in lines:
+                yield path, line
+        yield from self.added_big()
 
     def removed_under(self, folder: str) -> tuple[ChangedPath, ...]:
         """Files directly in ``folder`` that this change deletes, including those a commit of a
@@ -414,6 +432,14 @@ def parse_patch(data: bytes | Iterable[bytes]) -> dict[str, list[AddedLine]]:
             in_header = False
             continue
         if current is not None and raw.startswith(b"+"):
-            current.append(AddedLine(lineno, raw[1:].decode("utf-8", "replace")))
+            current.append(AddedLine(lineno, _line_text(raw[1:])))
             lineno += 1
     return result
+
+
+def _line_text(raw: bytes) -> str:
+    """A line as text for content rules. NUL bytes are dropped, so the ASCII of a UTF-16 file
+    (or text inside a binary one) is searched as the characters it spells."""
+    if b"\0" in raw:
+        raw = raw.replace(b"\0", b"").replace(b"\xff\xfe", b"").replace(b"\xfe\xff", b"")
+    return raw.rstrip(b"\r\n").decode("utf-8", "replace")

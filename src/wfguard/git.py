@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import GitError
@@ -155,6 +155,19 @@ class BlobReader:
             result[oid] = data[pos : pos + size]
             pos += size + 1
         return result
+
+    def stream_lines(self, oid: str, chunk: int = 1 << 20) -> Iterator[bytes]:
+        """The blob's lines (pieces of at most ``chunk`` bytes), read as git streams them: memory
+        stays bounded whatever the blob's size."""
+        args = ["cat-file", "blob", oid]
+        proc = popen(args, self._cwd)
+        assert proc.stdout is not None
+        try:
+            while line := proc.stdout.readline(chunk):
+                yield line
+        finally:
+            proc.stdout.close()
+            proc.wait()
 
     def close(self) -> None:
         if self._proc is not None:

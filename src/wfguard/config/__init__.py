@@ -37,6 +37,8 @@ def load_uncached(source: Source) -> tuple[Config, dict[str, bytes]]:
         import site
 
         site.main()
+        if sys.flags.isolated:  # -I leaves out the user site, not the repository: put it back
+            site.addsitedir(site.getusersitepackages())  # a `pip install --user` wfguard's libraries
     from .loader import load_documents  # the slow path: PyYAML and jsonschema
 
     data, read = load_documents(source)
