@@ -148,22 +148,18 @@ class ChangeSet:
             self._big = tuple(big)
         return self._added
 
-    def added_big(self) -> Iterator[tuple[str, AddedLine]]:
-        """The lines of files too large for the diff, streamed (never held): all count as added."""
+    def added_big(self) -> Iterator[tuple[str, int, str]]:
+        """Files too large for the diff, streamed in blocks of whole lines (never held whole):
+        (path, number of the block's first line, text). Every line counts as added."""
         self.added_lines()
         by_path = {cp.path: cp for cp in self.paths}
         for path in self._big:
             oid = by_path[path].new_oid
             assert oid is not None
-            for n, raw in enumerate(self.blobs.stream_lines(oid), 1):
-                yield path, AddedLine(n, _line_text(raw))
-
-    def all_added(self) -> Iterator[tuple[str, AddedLine]]:
-        """Every added line of the change, files of any size included."""
-        for path, lines in self.added_lines().items():
-            for line in lines:
-                yield path, line
-        yield from self.added_big()
+            first = 1
+            for block in self.blobs.stream_blocks(oid):
+                yield path, first, _line_text(block)
+                first += block.count(b"\n")
 
     def removed_under(self, folder: str) -> tuple[ChangedPath, ...]:
         """Files directly in ``folder`` that this change deletes, including those a commit of a
@@ -442,4 +438,4 @@ def _line_text(raw: bytes) -> str:
     (or text inside a binary one) is searched as the characters it spells."""
     if b"\0" in raw:
         raw = raw.replace(b"\0", b"").replace(b"\xff\xfe", b"").replace(b"\xfe\xff", b"")
-    return raw.rstrip(b"\r\n").decode("utf-8", "replace")
+    return raw.rstrip(b"\r\n").decode("utf-8", "replace")  # a block keeps its inner line ends

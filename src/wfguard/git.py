@@ -156,15 +156,25 @@ class BlobReader:
             pos += size + 1
         return result
 
-    def stream_lines(self, oid: str, chunk: int = 1 << 20) -> Iterator[bytes]:
-        """The blob's lines (pieces of at most ``chunk`` bytes), read as git streams them: memory
-        stays bounded whatever the blob's size."""
+    def stream_blocks(self, oid: str, size: int = 1 << 20) -> Iterator[bytes]:
+        """The blob in blocks of about ``size`` bytes that end at a line end (a line longer than
+        a block is cut): memory stays bounded whatever the blob's size."""
         args = ["cat-file", "blob", oid]
         proc = popen(args, self._cwd)
         assert proc.stdout is not None
         try:
-            while line := proc.stdout.readline(chunk):
-                yield line
+            rest = b""
+            while chunk := proc.stdout.read(size):
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1
+                if cut == 0 and len(data) < 2 * size:
+                    rest = data
+                    continue
+                cut = cut or len(data)
+                yield data[:cut]
+                rest = data[cut:]
+            if rest:
+                yield rest
         finally:
             proc.stdout.close()
             proc.wait()

@@ -19,6 +19,7 @@ class ForbidRule:
         self.config = config
         self.files: list[str] = list(o.get("files") or ())
         self.content = [re.compile(rx) for rx in o.get("content") or ()]
+        self.multiline = [re.compile(rx, re.MULTILINE) for rx in o.get("content") or ()]
         self.max_size: int | None = o.get("max_size")
 
     def fix_hint(self) -> str:
@@ -55,14 +56,23 @@ class ForbidRule:
                         f"{path} is {human(size)}, over the limit of {human(self.max_size)}", path))
         if self.content:
             wanted = {cp.path for cp in live}
-            for path, added in ctx.changes.all_added():
+            for path, lines in ctx.changes.added_lines().items():
                 if path not in wanted:
                     continue
-                for rx in self.content:
-                    if rx.search(added.text):
-                        problems.append(Message(
-                            f"{path}:{added.line}: added line matches /{rx.pattern}/", path, added.line))
-                        break
+                for added in lines:
+                    for rx in self.content:
+                        if rx.search(added.text):
+                            problems.append(Message(
+                                f"{path}:{added.line}: added line matches /{rx.pattern}/", path, added.line))
+                            break
+            # a file too large for the diff: one search per block of lines, ^ and $ at each line
+            for path, first, text in ctx.changes.added_big():
+                if path not in wanted:
+                    continue
+                for rx in self.multiline:
+                    for m in rx.finditer(text):
+                        line = first + text.count("\n", 0, m.start())
+                        problems.append(Message(f"{path}:{line}: added line matches /{rx.pattern}/", path, line))
         if problems:
             return Outcome.failed(problems)
         return Outcome.passed()
