@@ -108,3 +108,66 @@ def test_rename_of_a_forbidden_file_is_reported_with_both_names(repo: GitRepo, t
     res = repo.check("--base", "HEAD~1")
     texts = " ".join(m["text"] for m in result_of(res.json(), "migrations")["messages"])
     assert res.code == 1 and "migrations/0001.py" in texts and "legacy.py" in texts
+
+
+# --- pushes and the server ---------------------------------------------------------------------
+
+SERVER_CONFIG = "version: 1\nextends: [hygiene, protected-branches, conventional-commits]\n"
+
+
+@pytest.fixture
+def server(repo: GitRepo, tmp_path: Path) -> Path:
+    """A bare server with pre-receive, holding main and release/1.0."""
+    repo.config(SERVER_CONFIG)
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.git("branch", "release/1.0")
+    bare = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    repo.git("remote", "add", "origin", str(bare))
+    repo.git("push", "-q", "origin", "main", "release/1.0")
+    assert repo.wfguard("install", "--server", cwd=bare).code == 0
+    return bare
+
+
+def push(repo: GitRepo, *refs: str, verify: bool = False) -> subprocess.CompletedProcess[str]:
+    args = ["git", "push", "-q", *([] if verify else ["--no-verify"]), "origin", *refs]
+    return subprocess.run(args, cwd=repo.path, capture_output=True, text=True)
+
+
+def test_server_head_naming_a_missing_branch_refuses_every_push(repo: GitRepo, server: Path) -> None:
+    subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/master"], cwd=server, check=True)
+    repo.git("switch", "-q", "-c", "feat/weak")
+    repo.commit("chore: relax", (".wfguard.yml", "version: 1\nrules: {}\n"), ("k.pem", f"{KEY}\n"))
+    res = push(repo, "feat/weak")
+    assert res.returncode != 0 and "git symbolic-ref HEAD refs/heads/" in res.stderr
+
+
+def test_a_tag_of_a_blob_is_refused(repo: GitRepo, server: Path) -> None:
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=f"{KEY}\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    repo.git("tag", "lw", blob)
+    res = push(repo, "refs/tags/lw")
+    assert res.returncode != 0 and "points at a blob" in res.stderr
+    assert repo.wfguard("install").code == 0
+    res = push(repo, "refs/tags/lw", verify=True)  # and at pre-push
+    assert res.returncode != 0 and "points at a blob" in res.stderr
+
+
+@pytest.mark.parametrize("ref", ["release/1.0", "main"])
+def test_protected_branches_cannot_be_deleted(repo: GitRepo, server: Path, ref: str) -> None:
+    res = push(repo, f":{ref}")
+    assert res.returncode != 0 and f"deleting the protected branch {ref!r}" in res.stderr
+    assert repo.wfguard("install").code == 0
+    res = push(repo, f":{ref}", verify=True)
+    assert res.returncode != 0 and f"deleting the protected branch {ref!r}" in res.stderr
+
+
+def test_a_push_that_breaks_the_workflow_is_refused(repo: GitRepo, server: Path) -> None:
+    direct = "\n\nWfguard-Skip: protected-branches: a direct fix"  # main is protected too
+    repo.commit("chore: tweak" + direct, (".wfguard.yml", "version: 1\nrules:\n  x: {kind: nope}\n"))
+    res = push(repo, "main")
+    assert res.returncode != 0 and "unreadable on the default branch" in res.stderr
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.commit("chore: fine" + direct, ("notes.txt", "ok\n"))
+    res = push(repo, "main")
+    assert res.returncode == 0, res.stderr  # and the server still takes the repair

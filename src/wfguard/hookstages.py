@@ -64,6 +64,9 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         updates = parse_push_lines(push_input) or _pre_commit_framework_update()
         reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())
                    for cs in push_changes(repo, remote, updates)]
+        refused = ref_report(repo, config, "pre-push", updates)
+        if refused is not None:
+            reports.append(refused)
     else:
         raise WfguardError(f"unknown hook {name!r}")
     return finish(repo, reports, name, start)
@@ -201,6 +204,37 @@ def push_changes(repo: Repo, remote: str, updates: list[RefUpdate]) -> list[chan
     return out
 
 
+def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpdate]) -> Report | None:
+    """What no push may do whatever its commits hold: delete a protected branch, or point a ref
+    at a tree or blob (which carries content past every rule)."""
+    from .globs import match_branch
+    from .report import Result
+    from .rules.base import Message
+
+    results = []
+    for u in updates:
+        if u.local_sha == ZERO:
+            name = u.remote_ref.removeprefix("refs/heads/")
+            for rule in config.rules:
+                if (rule.kind == "branch" and stage in rule.stages and u.remote_ref.startswith("refs/heads/")
+                        and match_branch(rule.options.get("protected") or (), name)):
+                    results.append(Result(rule.id, rule.kind, "fail", "error",
+                                          (Message(f"deleting the protected branch {name!r}"),), rule.why,
+                                          "protected branches are removed by an administrator, not by a push"))
+            continue
+        if resolve(repo.root, u.local_sha) is None:
+            kind = git.run(["cat-file", "-t", u.local_sha], repo.root, check=False).stdout.decode().strip()
+            what = f"a {kind}" if kind else "an object that is not a commit"
+            results.append(Result("ref-target", "ref", "fail", "error",
+                                  (Message(f"{u.remote_ref} points at {what}: only commits (and tags of "
+                                           "commits) may be pushed, since nothing else is checked"),),
+                                  "Content pushed as a bare tree or blob skips every rule of the workflow.",
+                                  f"point {u.remote_ref} at a commit"))
+    if not results:
+        return None
+    return Report(stage, None, None, tuple(results))
+
+
 def _new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
     """Where the new work of ``head`` starts: the parent of its oldest commit that the other
     side does not have yet (None when all of its history is new)."""
@@ -225,12 +259,19 @@ def pre_receive(args: Sequence[str], start: float) -> int:
     default = _default_branch(repo)
     reports = []
     for u in updates:
-        if u.local_sha == ZERO:
-            continue
-        head = resolve(repo.root, u.local_sha)
+        head = resolve(repo.root, u.local_sha) if u.local_sha != ZERO else None
+        if u.local_sha == ZERO and default is None and not config_file:
+            continue  # nothing to delete in a repository without branches
+        config = _server_config(repo, config_file, default, head or u.local_sha)
+        refused = ref_report(repo, config, "pre-receive", [u])
+        if refused is not None:
+            reports.append(refused)
         if head is None:
             continue
-        config = _server_config(repo, config_file, default, head)
+        if default and u.remote_ref == default and not config_file:
+            broken = _unreadable_workflow(repo, head)
+            if broken is not None:
+                reports.append(broken)
         if not config.for_stage("pre-receive"):
             continue
         if u.remote_sha != ZERO:
@@ -245,9 +286,39 @@ def pre_receive(args: Sequence[str], start: float) -> int:
 
 
 def _default_branch(repo: Repo) -> str | None:
+    """The branch ``HEAD`` names (None in an empty repository). A ``HEAD`` naming a branch that
+    does not exist while others do is refused: the rules would otherwise come from the push."""
     proc = git.run(["symbolic-ref", "-q", "HEAD"], repo.root, check=False)
     ref = proc.stdout.decode().strip()
-    return ref if ref and resolve(repo.root, ref) else None
+    if ref and resolve(repo.root, ref):
+        return ref
+    branches = git.out(["for-each-ref", "--count=1", "--format=%(refname)", "refs/heads/"], repo.root)
+    if branches:
+        raise WfguardError(
+            f"pre-receive: this repository's HEAD names {ref or 'nothing'}, which does not exist, so the "
+            "workflow to check pushes with is unknown; every push is refused until that is fixed",
+            hint=f"git symbolic-ref HEAD {branches.splitlines()[0]} (in the server repository), or "
+            "wfguard install --server --config FILE")
+    return None
+
+
+def _unreadable_workflow(repo: Repo, head: str) -> Report | None:
+    """A push to the default branch must leave a readable workflow there."""
+    from .config import load_uncached
+    from .report import Result
+    from .rules.base import Message
+
+    try:
+        load_uncached(CommitSource(repo.root, head))
+    except WfguardError as exc:
+        where = exc.location()
+        return Report("pre-receive", None, head, (Result(
+            "workflow-weakened", "workflow", "fail", "error",
+            (Message(f"this push leaves {CONFIG_NAME} unreadable on the default branch: "
+                     f"{where + ': ' if where else ''}{exc.message}"),),
+            "The default branch must always hold a workflow the server can read; without one, every "
+            "later push (the repair included) would be refused.", "fix the config, then push again"),))
+    return None
 
 
 def _server_config(repo: Repo, config_file: str | None, default: str | None, head: str) -> Config:
