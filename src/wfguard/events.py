@@ -31,11 +31,11 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
         if r.skipped:
             event["skip_by"] = r.skipped["by"]
             event["skip_reason"] = r.skipped["reason"]
-        lines.append(json.dumps(event, ensure_ascii=False))
+        lines.append(json.dumps(event))  # ASCII escapes: any bytes of a reason (surrogates too) encode
     lines.append(json.dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
                              "status": "pass" if report.passed else "fail",
                              "duration_ms": total_ms}))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(state_dir / EVENTS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -47,13 +47,30 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
         pass  # the log is a diagnostic; never a reason to block or fail a commit
 
 
-def read(state_dir: Path) -> Iterator[dict[str, Any]]:
+class Counted:
+    """Lines read and lines skipped as corrupt (not JSON, not an object, not UTF-8)."""
+
+    def __init__(self) -> None:
+        self.read = 0
+        self.corrupt = 0
+
+
+def read(state_dir: Path, counted: Counted | None = None, path: Path | None = None) -> Iterator[dict[str, Any]]:
+    """Events one line at a time (a large log is never held whole); corrupt lines are counted
+    and skipped, never fatal."""
+    counted = counted or Counted()
     try:
-        with open(state_dir / EVENTS_FILE, encoding="utf-8") as fh:
-            for line in fh:
+        with open(path or state_dir / EVENTS_FILE, "rb") as fh:
+            for raw in fh:
+                counted.read += 1
                 try:
-                    yield json.loads(line)
-                except ValueError:
+                    event = json.loads(raw.decode("utf-8"))
+                except (ValueError, UnicodeDecodeError):
+                    counted.corrupt += 1
                     continue
-    except FileNotFoundError:
+                if not isinstance(event, dict):
+                    counted.corrupt += 1
+                    continue
+                yield event
+    except (FileNotFoundError, IsADirectoryError):
         return

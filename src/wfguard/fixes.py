@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,7 +55,7 @@ def unique_name(root: Path, folder: str, slug: str, ftype: str, ext: str | None,
     for n in range(1, 1000):
         name = base if n == 1 else f"{base}-{n}"
         rel = f"{folder}/{name}.{ftype}" + (f".{ext}" if ext else "")
-        if not (root / rel).exists() and rel not in taken:
+        if not os.path.lexists(root / rel) and rel not in taken:  # a dangling symlink is taken too
             return rel
     raise WfguardError(f"cannot find a free fragment name for {slug!r} in {folder}/")
 
@@ -103,6 +104,10 @@ def apply(root: Path, fixes: list[Fix]) -> None:
             raise WfguardError(f"{fix.path}: the fragment folder resolves outside the repository ({parent}); "
                                "nothing was written")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as fh:  # "x": fail rather than overwrite
-            fh.write(fix.content)
+        try:
+            with open(path, "x", encoding="utf-8") as fh:  # "x": fail rather than overwrite
+                fh.write(fix.content)
+        except FileExistsError:
+            raise WfguardError(f"{fix.path} appeared while wfguard was writing it; nothing was overwritten",
+                               hint="run the command again") from None
         git.run(["add", "--", fix.path], root)

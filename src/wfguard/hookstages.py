@@ -51,7 +51,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         comment = git.popen(["config", "--get", "core.commentChar"], repo.root) if args else None
         cs = changeset.from_index(repo.root, name)
         if comment is not None and name == "commit-msg":
-            cs.message = clean_message(Path(args[0]), _comment_char(comment))
+            cs.message = message_as_recorded(repo, Path(args[0]), _comment_char(comment))
         elif comment is not None:
             comment.communicate()
         if adopting(repo, cs):
@@ -60,7 +60,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
             return 0
         reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())]
     elif name == "pre-push":
-        remote = args[0] if args else "origin"
+        remote = _remote_name(repo, args[0] if args else "origin", args[1] if len(args) > 1 else None)
         updates = parse_push_lines(push_input) or _pre_commit_framework_update()
         reports = [engine.evaluate(config, cs, os.environ, progress=for_stream())
                    for cs in push_changes(repo, remote, updates)]
@@ -172,6 +172,24 @@ def clean_message(path: Path, char: str = "#") -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
+def message_as_recorded(repo: Repo, path: Path, char: str) -> str:
+    """The message the rules judge. One that opens with a comment line is ambiguous: git drops
+    that line, or keeps it as the header under ``--cleanup=verbatim``, which a hook cannot see.
+    Unless a commit template explains the comment, it is judged as written (fail closed)."""
+    message = clean_message(path, char)
+    try:
+        raw = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return message
+    if not raw.startswith(char):
+        return message
+    proc = git.run(["config", "--get-regexp", r"^commit\.(template|cleanup)$"], repo.root, check=False)
+    settings = dict(ln.split(" ", 1) for ln in proc.stdout.decode().splitlines() if " " in ln)
+    if "commit.template" in settings and settings.get("commit.cleanup") not in ("verbatim", "whitespace"):
+        return message
+    return raw.rstrip("\n") + "\n"
+
+
 # --- pre-push ---------------------------------------------------------------------------
 
 def parse_push_lines(data: str) -> list[RefUpdate]:
@@ -186,7 +204,7 @@ def parse_push_lines(data: str) -> list[RefUpdate]:
     return updates
 
 
-def push_changes(repo: Repo, remote: str, updates: list[RefUpdate]) -> list[changeset.ChangeSet]:
+def push_changes(repo: Repo, remote: str | None, updates: list[RefUpdate]) -> list[changeset.ChangeSet]:
     out = []
     for u in updates:
         if u.local_sha == ZERO:
@@ -197,7 +215,9 @@ def push_changes(repo: Repo, remote: str, updates: list[RefUpdate]) -> list[chan
         if u.remote_sha != ZERO and resolve(repo.root, u.remote_sha):
             cs = changeset.from_merge_base(repo.root, "pre-push", u.remote_sha, head)
         else:
-            base = _new_work_base(repo.root, head, ["--not", f"--remotes={remote}"])
+            # what the remote already has: its tracking refs (any remote's, pushing to a bare URL)
+            theirs = f"--remotes={remote}" if remote else "--remotes"
+            base = _new_work_base(repo.root, head, ["--not", theirs])
             cs = changeset.from_range(repo.root, "pre-push", base, head)
         cs.target_refs = (u.remote_ref,)
         out.append(cs)
@@ -233,6 +253,19 @@ def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpda
     if not results:
         return None
     return Report(stage, None, None, tuple(results))
+
+
+def _remote_name(repo: Repo, name: str, url: str | None) -> str | None:
+    """The configured remote a push goes to; git passes the URL as the name for
+    ``git push <url>``, so look it up by URL (None: no configured remote has it)."""
+    proc = git.run(["config", "--get-regexp", r"^remote\..*\.url$"], repo.root, check=False)
+    remotes = {}
+    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
+        key, _, value = line.partition(" ")
+        remotes[key[len("remote."):-len(".url")]] = value
+    if name in remotes:
+        return name
+    return next((r for r, u in remotes.items() if u in (name, url)), None)
 
 
 def _new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:

@@ -7,6 +7,7 @@ import os
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ from .common import emit, load_config, open_repo
 from .install import hooks_dir, is_ours, render_shim
 
 
-def summarize(evts: list[dict[str, Any]]) -> dict[str, Any]:
+def _ms(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def summarize(evts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     failed: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
@@ -28,7 +36,7 @@ def summarize(evts: list[dict[str, Any]]) -> dict[str, Any]:
         if e.get("rule") is None:
             runs += 1
             if e.get("source") == "hook":
-                times[str(e.get("stage"))].append(int(e.get("duration_ms") or 0))
+                times[str(e.get("stage"))].append(_ms(e.get("duration_ms")))
             continue
         rule = str(e["rule"])
         if e.get("status") == "fail":
@@ -53,19 +61,23 @@ def summarize(evts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def report(fmt: str = "text") -> int:
     repo = open_repo()
-    data = summarize(list(events.read(repo.state_dir)))
+    counted = events.Counted()
+    data = summarize(events.read(repo.state_dir, counted))
+    data["corrupt_lines"] = counted.corrupt
     data["next"] = [f"wfguard explain {data['most_failed'][0]['rule']}"] if data["most_failed"] else []
     if fmt == "json":
         emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     c = Console()
     if not data["runs"]:
         c.print("No events yet: hooks and checks record one line per rule in .git/wfguard/events.jsonl.")
         return 0
-    c.print(f"[bold]{data['runs']}[/bold] hook runs and checks recorded")
+    c.print(f"[bold]{data['runs']}[/bold] hook runs and checks recorded"
+            + (f" ({data['corrupt_lines']} corrupt line(s) skipped)" if data["corrupt_lines"] else ""))
     for title, key in (("Most failed rules", "most_failed"), ("Most skipped rules", "most_skipped")):
         table = Table(title=title, title_justify="left")
         table.add_column("rule")
@@ -73,9 +85,9 @@ def report(fmt: str = "text") -> int:
         if key == "most_skipped":
             table.add_column("top reasons")
         for row in data[key][:10]:
-            cells = [row["rule"], str(row["count"])]
+            cells = [escape(row["rule"]), str(row["count"])]
             if key == "most_skipped":
-                cells.append("; ".join(r or "(none)" for r in row["reasons"]))
+                cells.append(escape("; ".join(r or "(none)" for r in row["reasons"])))
             table.add_row(*cells)
         c.print(table if data[key] else f"{title}: none")
     table = Table(title="Hook time", title_justify="left")

@@ -65,7 +65,7 @@ def render_shim(hook: str, chained: bool, extra_args: list[str]) -> str:
     package_parent = Path(wfguard.__file__).resolve().parent.parent
     chain = ""
     if chained and hook in STDIN_HOOKS:
-        chain = (f'if [ -f "$0{CHAINED}" ]; then\n'
+        chain = (f'if [ -x "$0{CHAINED}" ]; then\n'
                  '    wfguard_stdin=$(mktemp "${TMPDIR:-/tmp}/wfguard.XXXXXX") || exit 1\n'
                  '    cat > "$wfguard_stdin"\n'
                  f'    "$0{CHAINED}" "$@" < "$wfguard_stdin" && s=0 || s=$?\n'
@@ -74,7 +74,8 @@ def render_shim(hook: str, chained: bool, extra_args: list[str]) -> str:
                  '    rm -f "$wfguard_stdin"  # stdin stays open on the unlinked file\n'
                  'fi')
     elif chained:
-        chain = f'if [ -f "$0{CHAINED}" ]; then\n    "$0{CHAINED}" "$@" || exit $?\nfi'
+        # git runs only an executable hook; a chained one that is not stays as inert as it was
+        chain = f'if [ -x "$0{CHAINED}" ]; then\n    "$0{CHAINED}" "$@" || exit $?\nfi'
     args = "".join(shlex.quote(a) + " " for a in extra_args)
     return (template.replace("@HOOK@", hook).replace("@ARGS@", args)
             .replace("@PYTHON@", shlex.quote(sys.executable))
@@ -92,7 +93,8 @@ def _write(path: Path, content: str) -> None:
 def install_hooks(directory: Path, hooks: list[str], *, chain: bool, force: bool,
                   extra_args: list[str] | None = None) -> list[Action]:
     directory.mkdir(parents=True, exist_ok=True)
-    foreign = [h for h in hooks if (directory / h).exists() and not is_ours(directory / h)]
+    # a dangling symlink is someone's hook too: kept, never overwritten
+    foreign = [h for h in hooks if os.path.lexists(directory / h) and not is_ours(directory / h)]
     if foreign and not (chain or force):
         raise WfguardError(
             f"{', '.join(foreign)} hook(s) already exist in {directory} and are not wfguard's; "
@@ -100,7 +102,7 @@ def install_hooks(directory: Path, hooks: list[str], *, chain: bool, force: bool
             hint="--chain keeps each one and runs it before wfguard (stopping if it fails); "
             "--force moves it aside as <hook>.wfguard-backup ('wfguard uninstall' restores it)")
     for h in foreign:
-        if (directory / f"{h}{CHAINED}").exists() or (directory / f"{h}{BACKUP}").exists():
+        if os.path.lexists(directory / f"{h}{CHAINED}") or os.path.lexists(directory / f"{h}{BACKUP}"):
             raise WfguardError(f"{directory / h} is a foreign hook, and an earlier one is already kept "
                                f"beside it ({h}{CHAINED} or {h}{BACKUP}); resolve that by hand first")
     actions: list[Action] = []
@@ -110,7 +112,7 @@ def install_hooks(directory: Path, hooks: list[str], *, chain: bool, force: bool
             kept = path.with_name(h + (CHAINED if chain else BACKUP))
             os.replace(path, kept)  # a rename keeps the bytes and the mode
             actions.append(Action(h, "chained" if chain else "backed-up"))
-        chained = path.with_name(h + CHAINED).exists()
+        chained = os.path.lexists(path.with_name(h + CHAINED))
         content = render_shim(h, chained, extra_args or [])
         if path.exists():
             if path.read_text(encoding="utf-8", errors="replace") == content:
@@ -135,7 +137,7 @@ def uninstall_hooks(directory: Path, keep: tuple[str, ...] = ()) -> list[Action]
             actions.append(Action(h, "removed"))
         for suffix in (CHAINED, BACKUP):
             kept = directory / f"{h}{suffix}"
-            if kept.exists() and not path.exists():
+            if os.path.lexists(kept) and not os.path.lexists(path):
                 os.replace(kept, path)
                 actions.append(Action(h, "restored"))
     return actions

@@ -186,6 +186,12 @@ def run(message: str | None, ftype: str | None, all_: bool, no_push: bool, yes: 
                                "(ship never prompts with --yes or without a terminal)")
         message = _ask_message(config)
     message = message.strip() + "\n"
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # the same clean-up and retry hint as Ctrl-C
+
+    signal.signal(signal.SIGTERM, terminated)
     if dry_run:
         with scratch_index(repo):
             return _run(ship, message, ftype, all_, no_push)

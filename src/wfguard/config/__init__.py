@@ -79,8 +79,12 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry), encoding="utf-8")
-        os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old or the new
+        try:
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old or the new
+        finally:
+            if tmp.exists():  # a full disk leaves no half-written file behind
+                tmp.unlink()
     except OSError:
-        pass  # a read-only git dir just means no cache
+        pass  # a read-only git dir or a full disk just means no cache
     return config

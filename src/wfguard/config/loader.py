@@ -115,7 +115,7 @@ def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | Non
             raise ConfigError(f"a built-in workflow cannot extend the file {name!r}",
                               file=doc.label, line=line, path="extends")
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.rel), name))
-        if rel.startswith("../") or rel == "..":
+        if rel.startswith(("../", "/")) or rel == ".." or name.startswith("/"):
             raise ConfigError(f"{name!r} points outside the repository", file=doc.label,
                               line=line, path="extends")
         raw = source.read(rel)

@@ -21,8 +21,18 @@ class WorkTree:
         self.root = root
 
     def read(self, relpath: str) -> bytes | None:
+        path = self.root / relpath
+        if relpath != CONFIG_NAME:  # an extended file: never one outside the repository, by a link or not
+            root = self.root.resolve()
+            target = path.resolve()
+            if Path(relpath).is_absolute() or (target != root and root not in target.parents):
+                from ..errors import ConfigError
+
+                raise ConfigError(f"the extended file {relpath!r} resolves outside the repository ({target})",
+                                  file=CONFIG_NAME, path="extends",
+                                  hint="keep shared workflow files inside the repository")
         try:
-            return (self.root / relpath).read_bytes()
+            return path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 

@@ -9,6 +9,8 @@ import yaml
 from ..errors import ConfigError
 
 Path = tuple[str | int, ...]
+MAX_NODES = 10_000
+MAX_DEPTH = 100
 
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -50,7 +52,29 @@ def parse(text: str, label: str) -> tuple[Any, dict[Path, int]]:
         if node is None:
             return None, lines
 
+        built = 0
+        active: set[int] = set()
+
         def build(n: yaml.Node, path: Path) -> Any:
+            # aliases share nodes: bound what their expansion may cost (an alias bomb) and refuse
+            # a node that contains itself
+            nonlocal built
+            built += 1
+            problem = (f"the document expands to more than {MAX_NODES:,} values (YAML aliases?)"
+                       if built > MAX_NODES else
+                       f"the document nests deeper than {MAX_DEPTH} levels" if len(path) > MAX_DEPTH else
+                       "a YAML alias refers to the value that contains it" if id(n) in active else None)
+            if problem:
+                raise ConfigError(problem, file=label, line=n.start_mark.line + 1, path=dotted(path) or None)
+            if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
+                active.add(id(n))
+                try:
+                    return collection(n, path)
+                finally:
+                    active.discard(id(n))
+            return scalar(n, path)
+
+        def collection(n: yaml.Node, path: Path) -> Any:
             lines.setdefault(path, n.start_mark.line + 1)
             if isinstance(n, yaml.MappingNode):
                 if n.tag != _MAP:
@@ -77,6 +101,10 @@ def parse(text: str, label: str) -> tuple[Any, dict[Path, int]]:
                 if n.tag != _SEQ:
                     raise _tag_error(n, path, label)
                 return [build(v, (*path, i)) for i, v in enumerate(n.value)]
+            raise AssertionError(n)
+
+        def scalar(n: yaml.Node, path: Path) -> Any:
+            lines.setdefault(path, n.start_mark.line + 1)
             if n.tag not in _SAFE_SCALARS:
                 raise _tag_error(n, path, label)
             try:

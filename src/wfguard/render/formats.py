@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..report import Report, Result
+from . import safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -16,7 +17,8 @@ def _findings(r: Result) -> list[tuple[str, str | None, int | None]]:
     """One (text, path, line) per message of a failed rule."""
     if r.status != "fail":
         return []
-    return [(m.text, m.path, m.line) for m in r.messages] or [(f"rule {r.rule} failed", None, None)]
+    return ([(safe.text(m.text), m.path, m.line) for m in r.messages]
+            or [(f"rule {r.rule} failed", None, None)])
 
 
 def sarif(report: Report) -> str:
@@ -38,7 +40,8 @@ def sarif(report: Report) -> str:
                 "message": {"text": f"{text}\nWhy: {r.why}\nFix: {r.fix}" if r.why else f"{text}\nFix: {r.fix}"},
             }
             if path:
-                physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"}}
+                uri = quote(safe.path_bytes(path))
+                physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
                 if line:
                     physical["region"] = {"startLine": line}
                 result["locations"] = [{"physicalLocation": physical}]
@@ -66,9 +69,9 @@ def junit(report: Report) -> str:
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname=f"wfguard.{report.stage}", name=r.rule,
                              time=f"{r.duration_ms / 1000:.3f}")
-        body = "\n".join(m.text for m in r.messages)
+        body = "\n".join(safe.text(m.text) for m in r.messages)
         if r.blocking:
-            first = r.messages[0].text if r.messages else f"{r.rule} failed"
+            first = safe.text(r.messages[0].text) if r.messages else f"{r.rule} failed"
             fail = ET.SubElement(case, "failure", message=first, type=r.kind)
             fail.text = f"{body}\nwhy: {r.why}\nfix: {r.fix}"
         elif r.status == "skip":
@@ -98,14 +101,14 @@ def github(report: Report) -> str:
         for text, path, line in _findings(r):
             props = []
             if path:
-                props.append(f"file={_esc_prop(path)}")
+                props.append(f"file={_esc_prop(safe.text(path))}")
                 if line:
                     props.append(f"line={line}")
             props.append(f"title={_esc_prop(f'wfguard: {r.rule}')}")
             lines.append(f"::{command} {','.join(props)}::{_esc_data(f'{text} — fix: {r.fix}')}")
         if r.status == "skip" and r.skipped:
             lines.append(f"::notice title={_esc_prop(f'wfguard: {r.rule} skipped')}::"
-                         f"{_esc_data(r.skipped.get('reason') or '(no reason)')}")
+                         f"{_esc_data(safe.text(r.skipped.get('reason') or '(no reason)'))}")
     verdict = "passed" if report.passed else "failed"
     lines.append(f"wfguard check {verdict}: {json.dumps(report.summary())}")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..report import Report, Result
+from . import safe
 from .style import Styler
 
 _MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skip": ("↷", "yellow"),
@@ -32,9 +33,9 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
             continue
         lines.append(_head(r, s))
         if r.status in ("fail", "skip") or verbose:
-            lines += [f"    {m.text}" for m in r.messages]
+            lines += [f"    {safe.text(m.text)}" for m in r.messages]
         else:
-            lines += [f"    {s(m.text, 'yellow')}" for m in r.messages if m.text.startswith("note: ")]
+            lines += [f"    {s(safe.text(m.text), 'yellow')}" for m in r.messages if m.text.startswith("note: ")]
         if r.status == "fail":
             if r.why:
                 lines.append(f"    {s('why:', 'cyan')} {r.why}")
@@ -55,7 +56,7 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
     lines.append(f"wfguard {report.stage}: {verdict} ({', '.join(parts)})")
     nxt = report.next() if show_next else []
     if nxt:
-        lines.append("next: " + "; ".join(nxt))
+        lines.append("next: " + "; ".join(safe.text(n) for n in nxt))
     return "\n".join(lines)
 
 

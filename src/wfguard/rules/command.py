@@ -31,6 +31,8 @@ class CommandRule:
         return self.run if isinstance(self.run, str) else " ".join(self.run)
 
     def argv(self, files: list[str]) -> list[str]:
+        # a file named like an option ("--checkpoint-action=exec=...") must stay a file name
+        files = [f"./{f}" if f.startswith("-") else f for f in files]
         if isinstance(self.run, str):
             # file names travel as positional arguments, never through the shell's parser
             script = f'{self.run} "$@"' if files else self.run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from .. import conventional
+from .. import conventional, watchdog
 from ..changeset import parse_trailers
 from ..model import RuleConfig
 from .base import Context, Message, Outcome
@@ -55,10 +55,10 @@ class CommitMessageRule:
                 out += self.checker.problems_of_authored(message)
             elif self.subject_max is not None and len(header) > self.subject_max:
                 out.append(f"the header is {len(header)} characters long; at most {self.subject_max} allowed")
-            if self.pattern and not self.pattern.search(header):
+            if self.pattern and not self._search(self.pattern, header, out):
                 out.append(f"the header does not match the pattern /{self.pattern.pattern}/")
         for rx in self.forbid:
-            if rx.search(header):
+            if self._search(rx, header, out):
                 out.append(f"the header matches the forbidden pattern /{rx.pattern}/")
         if self.trailers:
             have = {k.lower() for k, _ in parse_trailers(message)}
@@ -67,6 +67,17 @@ class CommitMessageRule:
                 flag = " (git commit -s adds it)" if "signed-off-by" in (m.lower() for m in missing) else ""
                 out.append(f"missing trailer(s): {', '.join(missing)}{flag}")
         return out
+
+    @staticmethod
+    def _search(rx: re.Pattern[str], header: str, out: list[str]) -> bool:
+        """A user regex within the watchdog's budget; a runaway one is itself the problem."""
+        try:
+            with watchdog.watch():
+                return rx.search(header) is not None
+        except watchdog.Expired:
+            out.append(f"the regex /{rx.pattern}/ ran for more than {watchdog.BUDGET:g} s on the header: "
+                       "simplify it (nested repetition like (a+)+ backtracks for ever)")
+            return False
 
     def evaluate(self, ctx: Context) -> Outcome:
         cs = ctx.changes

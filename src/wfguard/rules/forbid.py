@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from .. import watchdog
 from ..globs import any_match
 from ..model import RuleConfig
 from ..sizes import human
@@ -21,6 +22,8 @@ class ForbidRule:
         self.content = [re.compile(rx) for rx in o.get("content") or ()]
         self.multiline = [re.compile(rx, re.MULTILINE) for rx in o.get("content") or ()]
         self.max_size: int | None = o.get("max_size")
+        self._running = ""  # the regex being searched, and where, for a watchdog report
+        self._at: tuple[str, int] | None = None
 
     def fix_hint(self) -> str:
         return self.config.fix or "unstage the offending file or line (git restore --staged FILE)"
@@ -34,6 +37,35 @@ class ForbidRule:
         if self.max_size is not None:
             parts.append(f"no file is over {human(self.max_size)}")
         return "; ".join(parts)
+
+    def _scan(self, ctx: Context, wanted: set[str]) -> list[Message]:
+        """Added lines matching a ``content`` regex, each search within the watchdog's budget."""
+        found: list[Message] = []
+        added = ctx.changes.added_lines()  # git's diff is read before the clock starts
+        with watchdog.watch() as progress:
+            for path, lines in added.items():
+                if path not in wanted:
+                    continue
+                for line in lines:
+                    progress.tick()
+                    self._at = (path, line.line)
+                    for rx in self.content:
+                        self._running = rx.pattern
+                        if rx.search(line.text):
+                            found.append(Message(
+                                f"{path}:{line.line}: added line matches /{rx.pattern}/", path, line.line))
+                            break
+            # a file too large for the diff: one search per block of lines, ^ and $ at each line
+            for path, first, text in ctx.changes.added_big():
+                if path not in wanted:
+                    continue
+                for rx in self.multiline:
+                    progress.tick()
+                    self._at, self._running = (path, first), rx.pattern
+                    for m in rx.finditer(text):
+                        lineno = first + text.count("\n", 0, m.start())
+                        found.append(Message(f"{path}:{lineno}: added line matches /{rx.pattern}/", path, lineno))
+        return found
 
     def evaluate(self, ctx: Context) -> Outcome:
         problems: list[Message] = []
@@ -55,24 +87,12 @@ class ForbidRule:
                     problems.append(Message(
                         f"{path} is {human(size)}, over the limit of {human(self.max_size)}", path))
         if self.content:
-            wanted = {cp.path for cp in live}
-            for path, lines in ctx.changes.added_lines().items():
-                if path not in wanted:
-                    continue
-                for added in lines:
-                    for rx in self.content:
-                        if rx.search(added.text):
-                            problems.append(Message(
-                                f"{path}:{added.line}: added line matches /{rx.pattern}/", path, added.line))
-                            break
-            # a file too large for the diff: one search per block of lines, ^ and $ at each line
-            for path, first, text in ctx.changes.added_big():
-                if path not in wanted:
-                    continue
-                for rx in self.multiline:
-                    for m in rx.finditer(text):
-                        line = first + text.count("\n", 0, m.start())
-                        problems.append(Message(f"{path}:{line}: added line matches /{rx.pattern}/", path, line))
+            try:
+                problems += self._scan(ctx, {cp.path for cp in live})
+            except watchdog.Expired:
+                where = f" on {self._at[0]}:{self._at[1]}" if self._at else ""
+                problems.append(Message(f"the regex /{self._running}/ ran for more than {watchdog.BUDGET:g} s{where}: "
+                                        "simplify it (nested repetition like (a+)+ backtracks for ever)"))
         if problems:
             return Outcome.failed(problems)
         return Outcome.passed()

@@ -1,0 +1,64 @@
+"""A time budget for user regexes: one that backtracks for ever (``^(a+)+$``) fails its rule
+with a message naming it, instead of hanging a hook.
+
+Python's ``re`` checks for signals while it matches, so a SIGALRM handler can stop it. Arming a
+timer around every search would cost two system calls a line; instead one interval timer ticks
+each second and stops the work only when the caller's progress counter has not moved since the
+previous tick, so a search is stopped after one to two seconds on the same line.
+"""
+
+from __future__ import annotations
+
+import threading
+
+BUDGET = 1.0
+
+
+class Expired(Exception):
+    """The watched work made no progress for a whole budget."""
+
+
+class Progress:
+    __slots__ = ("done", "seen")
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.seen = -1
+
+    def tick(self) -> None:
+        self.done += 1
+
+
+class watch:
+    """Raise :class:`Expired` in the block when ``progress.tick()`` is not called for a budget.
+    Off the main thread (or without SIGALRM) it only counts. A plain class, not contextlib:
+    the hook path does not pay for that import."""
+
+    def __init__(self, budget: float = BUDGET) -> None:
+        self.budget = budget
+        self.progress = Progress()
+        self.previous: object = None
+        self.armed = False
+
+    def __enter__(self) -> Progress:
+        import signal
+
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            progress = self.progress
+
+            def expire(signum: int, frame: object) -> None:
+                if progress.done == progress.seen:
+                    raise Expired()
+                progress.seen = progress.done
+
+            self.previous = signal.signal(signal.SIGALRM, expire)
+            signal.setitimer(signal.ITIMER_REAL, self.budget, self.budget)
+            self.armed = True
+        return self.progress
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)  # type: ignore[arg-type]
