@@ -171,3 +171,197 @@ def test_a_push_that_breaks_the_workflow_is_refused(repo: GitRepo, server: Path)
     repo.commit("chore: fine" + direct, ("notes.txt", "ok\n"))
     res = push(repo, "main")
     assert res.returncode == 0, res.stderr  # and the server still takes the repair
+
+
+# --- bad input is bounded ----------------------------------------------------------------------
+
+def _bomb(levels: int) -> str:
+    lines = ["version: 1", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join([*lines, "rules: {}", ""])
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (_bomb(9), "expands to more than 10,000 values"),
+    ("version: 1\nrules: &r\n  x: *r\n", "refers to the value that contains it"),
+    ("version: 1\nrules:\n" + "".join("  " * (i + 1) + "a:\n" for i in range(120)), "nests deeper than 100"),
+])
+def test_yaml_bombs_are_config_errors(repo: GitRepo, text: str, says: str) -> None:
+    repo.config(text)
+    res = repo.wfguard("validate")
+    assert res.code == 2 and says in res.err and "Traceback" not in res.err
+    repo.git("add", ".wfguard.yml")
+    hook = repo.wfguard("hook", "pre-commit")
+    assert hook.code == 2 and says in hook.err
+
+
+def test_a_runaway_regex_fails_its_rule_instead_of_hanging(repo: GitRepo) -> None:
+    repo.config("version: 1\nrules:\n  slow:\n    kind: forbid\n    content: ['^(a+)+$']\n    stages: [ci]\n"
+                "  header:\n    kind: commit-message\n    pattern: '^(a+)+$'\n    stages: [ci]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.commit("a" * 40 + "b", ("x.txt", "a" * 40 + "b\n"))
+    import time
+
+    start = time.monotonic()
+    res = repo.check("--base", "HEAD~1")
+    assert time.monotonic() - start < 15
+    for rule in ("slow", "header"):
+        texts = " ".join(m["text"] for m in result_of(res.json(), rule)["messages"])
+        assert "/^(a+)+$/ ran for more than 1 s" in texts
+
+
+@pytest.mark.parametrize(("key", "value"), [("run", "[]"), ("timeout", "-1")])
+def test_bad_command_fields_name_the_field(repo: GitRepo, key: str, value: str) -> None:
+    run = "" if key == "run" else "    run: [x]\n"
+    repo.config(f"version: 1\nrules:\n  t:\n    kind: command\n{run}    {key}: {value}\n")
+    res = repo.wfguard("validate")
+    assert res.code == 2 and f"rules.t.{key}" in res.err and "unknown key 'kind'" not in res.err
+
+
+@pytest.mark.parametrize("extends", ["/etc/passwd.yml", "./link.yml"])
+def test_extends_never_reads_outside_the_repository(repo: GitRepo, tmp_path: Path, extends: str) -> None:
+    outside = tmp_path / "outside.yml"
+    outside.write_text("version: 1\nrules: {}\n")
+    os.symlink(outside, repo.path / "link.yml")
+    repo.config(f"version: 1\nextends: ['{extends}']\n")
+    res = repo.wfguard("validate")
+    assert res.code == 2 and ("outside the repository" in res.err), res
+
+
+def test_option_like_file_names_stay_file_names(repo: GitRepo) -> None:
+    repo.config("version: 1\nrules:\n  t:\n    kind: command\n    run: [ls, -d]\n    pass_files: true\n"
+                "    stages: [ci]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.commit("chore: odd", ("--checkpoint=1", "x"), ("-rf", "y"))
+    res = repo.check("--base", "HEAD~1")
+    assert res.code == 0, res
+
+
+# --- names, messages and logs of any bytes -----------------------------------------------------
+
+NASTY = "x\n::error file=README.md,line=1::INJECTED\x1b[31m\x01.pem"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_any_file_name_reports_safely(repo: GitRepo, tmp_path: Path, fmt: str) -> None:
+    repo.config("version: 1\nrules:\n  pem:\n    kind: forbid\n    files: ['*.pem', '*.bin']\n    stages: [ci]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    (repo.path / NASTY).write_text("k\n")
+    (repo.path / os.fsdecode(b"caf\xe9.bin")).write_text("k\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-verify", "-m", "chore: odd names")
+    out = tmp_path / f"report.{fmt}"
+    res = repo.wfguard("check", "--base", "HEAD~1", "--format", fmt, "--output", str(out))
+    assert res.code == 1, res
+    data = out.read_bytes()
+    text = data.decode("utf-8")  # valid UTF-8, whatever the names
+    assert "\x1b" not in text and "\x01" not in text
+    assert not any(line.startswith("::error file=README.md") for line in text.splitlines())
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        ET.fromstring(data)
+    if fmt in ("json", "sarif"):
+        import json
+
+        json.loads(text)
+    stdout = repo.wfguard("check", "--base", "HEAD~1", "--format", fmt)
+    assert stdout.code == 1 and "Traceback" not in stdout.err
+
+
+def test_a_skip_reason_of_any_bytes_is_recorded(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [changelog-fragments]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    msg = b"feat: a\n\nWfguard-Skip: changelog: caf\xe9 \x1b[2J\n"
+    repo.write("src/a.py", "x\n")
+    repo.git("add", "-A")
+    subprocess.run(["git", "commit", "-q", "--no-verify", "-F", "-"], cwd=repo.path, input=msg, check=True)
+    res = repo.check("--base", "HEAD~1")
+    assert res.code == 0 and "Traceback" not in res.err
+    rep = repo.wfguard("report", "--format", "json")
+    assert rep.code == 0 and rep.json()["most_skipped"][0]["rule"] == "changelog"
+
+
+def test_report_survives_a_corrupt_log(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [hygiene]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    log = repo.path / ".git/wfguard/events.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(b'{"rule": null, "stage": "pre-commit", "source": "hook", "duration_ms": 5}\n'
+                    b"\xff\xfe not utf-8\n[1, 2]\n\"a string\"\n{broken\n"
+                    b'{"rule": "x", "status": "fail", "duration_ms": "soon"}\n')
+    res = repo.wfguard("report", "--format", "json")
+    assert res.code == 0 and res.json()["corrupt_lines"] == 4
+    assert repo.wfguard("report").code == 0
+
+
+# --- commits and pushes that slip past ----------------------------------------------------------
+
+def test_a_verbatim_comment_header_is_judged_as_written(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [conventional-commits]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    assert repo.wfguard("install").code == 0
+    res = git_commit(repo, "--allow-empty", "--cleanup=verbatim", "-m", "#bad", "-m", "feat: ok")
+    assert res.returncode != 0 and "conventional-commits" in res.stderr
+
+
+def test_pushing_to_a_url_checks_only_new_work(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit("Old free-form history", "a.txt")  # older than the workflow
+    repo.config("version: 1\nextends: [conventional-commits]\nrules:\n"
+                "  conventional-commits: {stages: [pre-push]}\n")
+    remote = tmp_path / "r.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    repo.commit("chore: adopt", ".wfguard.yml")
+    assert repo.wfguard("install").code == 0
+    repo.git("switch", "-q", "-c", "feat/x")
+    repo.commit("feat: new work", "b.txt")
+    res = subprocess.run(["git", "push", "-q", str(remote), "feat/x"], cwd=repo.path, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+
+
+def test_ship_all_puts_back_a_partial_selection(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [hygiene]\n")
+    repo.commit("chore: start", ".wfguard.yml", ("a.txt", "one\ntwo\n"))
+    repo.git("switch", "-q", "-c", "work")
+    repo.write("a.txt", "one changed\ntwo\n")
+    repo.git("add", "a.txt")  # the selection
+    repo.write("a.txt", "one changed\n<<<<<<< HEAD\n")  # a later, unstaged edit with a marker
+    before = repo.git("diff", "--cached")
+    res = repo.wfguard("ship", "--all", "--yes", "--no-push", "-m", "fix: a")
+    assert res.code == 1 and "the index is as it was" in res.err
+    assert repo.git("diff", "--cached") == before
+
+
+def test_a_dangling_symlink_at_the_fragment_name(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [changelog-fragments]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.git("switch", "-q", "-c", "work")
+    (repo.path / "changelog.d").mkdir()
+    os.symlink("/nonexistent", repo.path / "changelog.d/add-a.feature.md")
+    repo.write("src/a.py", "x\n")
+    repo.git("add", "src/a.py")
+    res = repo.wfguard("ship", "--yes", "--no-push", "-m", "feat: add a")
+    assert "Traceback" not in res.err and res.code in (0, 1, 2), res
+    assert os.path.islink(repo.path / "changelog.d/add-a.feature.md")
+
+
+def test_an_inert_foreign_hook_stays_inert_when_chained(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [hygiene]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    hook = repo.path / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    os.chmod(hook, 0o644)  # git ignores it
+    assert repo.wfguard("install", "--chain").code == 0
+    assert git_commit(repo, "--allow-empty", "-m", "chore: fine").returncode == 0
+
+
+def test_a_dangling_symlink_hook_is_kept_and_restored(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [hygiene]\n")
+    repo.commit("chore: start", ".wfguard.yml")
+    hook = repo.path / ".git/hooks/pre-commit"
+    os.symlink("/nonexistent/hook", hook)
+    assert repo.wfguard("install", "--force").code == 0
+    assert repo.wfguard("uninstall").code == 0
+    assert os.path.islink(hook) and os.readlink(hook) == "/nonexistent/hook"

@@ -109,7 +109,9 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     # git walks the history while Python imports the engine and loads the config
     pending = start_log(repo, rng)
     # a block's start marker stands alone on its line; a mention of it in code or prose does not count
-    grep = git.popen(["grep", "-l", "-E", "-e", "^<!-- wfguard:agents:start -->$", rng.head, "--"], repo.root)
+    # only files that can hold agent instructions are read (a 1 GiB data file anywhere is not)
+    grep = git.popen(["grep", "-l", "-I", "-E", "-e", "^<!-- wfguard:agents:start -->$", rng.head, "--",
+                      ":(glob)**/*.md", ":(glob)**/*.mdc", ":(glob)**/.cursorrules"], repo.root)
     from .. import engine, events
     from ..render import text
     from ..render.style import Styler, use_color

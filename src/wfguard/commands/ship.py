@@ -201,7 +201,10 @@ def run(message: str | None, ftype: str | None, all_: bool, no_push: bool, yes: 
 def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
     repo, config, root = ship.repo, ship.config, ship.repo.root
     dry = ship.dry_run
+    saved_index: str | None = None
     if all_:
+        # what was staged before (a `git add -p` selection): put back if the checks fail
+        saved_index = git.out(["write-tree"], root) if not dry else None
         git.run(["add", "-u"], root)  # tracked modifications only, never untracked files
         ship.step("stage", "planned" if dry else "done", "tracked modifications (git add -u)")
     staged = changeset.from_index(root, "commit-msg")
@@ -246,6 +249,10 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
     if not report.passed:
         shown = report._replace(results=tuple(r for r in report.results if r.status in ("fail", "skip")))
         ship.console.file.write(text.render(shown, Styler(use_color(sys.stderr)), show_next=False) + "\n")
+        if saved_index is not None:
+            git.run(["read-tree", saved_index], root)
+            if written:
+                git.run(["add", "--", *written], root)
         note = "nothing was committed; the index is as it was"
         if written and not dry:
             note += f", plus the fix(es) wfguard wrote and staged: {', '.join(written)}"
