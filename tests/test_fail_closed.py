@@ -365,3 +365,65 @@ def test_a_dangling_symlink_hook_is_kept_and_restored(repo: GitRepo) -> None:
     assert repo.wfguard("install", "--force").code == 0
     assert repo.wfguard("uninstall").code == 0
     assert os.path.islink(hook) and os.readlink(hook) == "/nonexistent/hook"
+
+
+# --- the workflow cannot be weakened quietly -----------------------------------------------------
+
+BASE_WORKFLOW = """\
+version: 1
+extends: [changelog-fragments, conventional-commits, hygiene]
+rules:
+  changelog:
+    paths: ["src/**"]
+"""
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ("version: 1\nextends: [changelog-fragments, conventional-commits]\nrules:\n  changelog:\n    paths: ['src/**']\n",
+     "no-private-keys: removed or disabled"),
+    (BASE_WORKFLOW + "    severity: warning\n", "changelog: severity lowered from error to warning"),
+    (BASE_WORKFLOW + "    stages: [ci]\n", "changelog: no longer runs at commit-msg"),
+    (BASE_WORKFLOW + "  conventional-commits:\n    skip: {allowed: true}\n",
+     "conventional-commits: may now be skipped"),
+    (BASE_WORKFLOW.replace('["src/**"]', '["src/api/**"]'), "changelog: paths narrowed"),
+    (BASE_WORKFLOW + "  no-private-keys: {enabled: false}\n", "no-private-keys: removed or disabled"),
+    (BASE_WORKFLOW + "  conventional-commits:\n    types: [feat, fix, wip]\n", "now accepts the types wip"),
+])
+def test_a_weaker_workflow_fails_check(repo: GitRepo, change: str, says: str) -> None:
+    repo.config(BASE_WORKFLOW)
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.git("switch", "-q", "-c", "relax")
+    repo.commit("chore: relax the workflow", (".wfguard.yml", change))
+    res = repo.check("--base", "main")
+    weakened = result_of(res.json(), "workflow-weakened")
+    assert res.code == 1 and weakened["status"] == "fail", res
+    assert any(says in m["text"] for m in weakened["messages"]), weakened
+    # said out loud, it passes
+    repo.git("commit", "-q", "--amend", "-m", "chore: relax the workflow\n\n"
+             "Wfguard-Skip: workflow-weakened: agreed in the team meeting")
+    res = repo.check("--base", "main")
+    assert res.code == 0 and result_of(res.json(), "workflow-weakened")["status"] == "skip"
+
+
+def test_a_stricter_workflow_passes(repo: GitRepo) -> None:
+    repo.config(BASE_WORKFLOW)
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.git("switch", "-q", "-c", "tighten")
+    repo.commit("chore: tighten", (".wfguard.yml", BASE_WORKFLOW + "  branch-names:\n    kind: branch\n"
+                                   "    pattern: '[a-z]+/[a-z-]+'\n"))
+    res = repo.check("--base", "main")
+    assert res.code == 0 and result_of(res.json(), "workflow-weakened")["status"] == "pass"
+
+
+def test_the_server_refuses_a_weaker_workflow(repo: GitRepo, tmp_path: Path) -> None:
+    repo.config(BASE_WORKFLOW)
+    repo.commit("chore: start", ".wfguard.yml")
+    bare = tmp_path / "srv.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    repo.git("remote", "add", "origin", str(bare))
+    repo.git("push", "-q", "origin", "main")
+    assert repo.wfguard("install", "--server", cwd=bare).code == 0
+    repo.git("switch", "-q", "-c", "relax")
+    repo.commit("chore: relax", (".wfguard.yml", "version: 1\nrules: {}\n"))
+    res = push(repo, "relax")
+    assert res.returncode != 0 and "workflow-weakened" in res.stderr and "removed or disabled" in res.stderr

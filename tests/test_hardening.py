@@ -140,7 +140,7 @@ def test_non_utf8_file_names(hooked: GitRepo) -> None:
         fh.write(b"x\n")
     hooked.git("add", "-A")
     res = subprocess.run(["git", "commit", "-q", "-m", "feat: cafe"], cwd=hooked.path, capture_output=True)
-    assert res.returncode == 1 and b"caf\xe9.py" in res.stderr
+    assert res.returncode == 1 and b"caf\\xe9.py" in res.stderr  # escaped, never raw bytes
     hooked.git("commit", "-q", "--no-verify", "-m", "feat: cafe")
     report = subprocess.run([*wfguard_argv(), "check", "--base", "main", "--format", "json"], cwd=hooked.path,
                             capture_output=True)

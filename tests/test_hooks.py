@@ -90,7 +90,7 @@ def test_custom_comment_char(hooked: GitRepo) -> None:
     hooked.write("docs.md", "x\n")
     hooked.git("add", "docs.md")
     path = hooked.path / ".git" / "COMMIT_EDITMSG_TEST"
-    path.write_text("; a comment line\ndocs: explain\n")
+    path.write_text("docs: explain\n; a comment line\n")
     res = hooked.wfguard("hook", "commit-msg", str(path))
     assert res.code == 0, res
 

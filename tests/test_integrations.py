@@ -163,8 +163,8 @@ def test_agents_block_written_idempotent_and_reported_stale(repo: GitRepo) -> No
     report = repo.check("--base", "main").json()
     assert result_of(report, "agents-instructions")["status"] == "pass"
     # the workflow changes, the block does not: a stale warning (the check still passes)
-    repo.write(".wfguard.yml", CHANGELOG_CONFIG + "    severity: warning\n")
-    repo.commit("chore: relax", ".wfguard.yml")
+    repo.write(".wfguard.yml", CHANGELOG_CONFIG + "    why: Clients read the notes.\n")
+    repo.commit("chore: explain", ".wfguard.yml")
     res = repo.check("--base", "main")
     agents_result = result_of(res.json(), "agents-instructions")
     assert agents_result["status"] == "fail" and agents_result["severity"] == "warning"

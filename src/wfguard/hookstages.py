@@ -314,6 +314,13 @@ def pre_receive(args: Sequence[str], start: float) -> int:
             cs = changeset.from_range(repo.root, "pre-receive", base, head)
         cs.target_refs = (u.remote_ref,)
         report = engine.evaluate(config, cs, {})
+        if default and not config_file:  # rules from the default branch: may the push weaken them?
+            from . import weaken
+
+            weakened = weaken.evaluate(config, lambda h=head: load(CommitSource(repo.root, h), repo.state_dir),
+                                       cs, "pre-receive")
+            if weakened is not None:
+                report = report._replace(results=(*report.results, weakened))
         reports.append(report)
     return finish(repo, reports, "pre-receive", start)
 

@@ -128,9 +128,16 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
                                  progress=for_stream() if fmt == "text" else None)
     finally:
         cs.close()
-    extra = _agents_result(repo, rng.head, grep)
-    if extra is not None:
-        report = report._replace(results=(*report.results, extra))
+    extra = [_agents_result(repo, rng.head, grep)]
+    if source != "the work tree":
+        from .. import config as config_mod
+        from .. import weaken
+
+        extra.append(weaken.evaluate(
+            config, lambda: config_mod.load(config_mod.Commit(repo.root, rng.head), repo.state_dir), cs, "ci"))
+    found = tuple(r for r in extra if r is not None)
+    if found:
+        report = report._replace(results=(*report.results, *found))
     events.record(repo.state_dir, report, round((time.perf_counter() - start) * 1000), "check")
     n = len(cs.commits)
     title = (f"wfguard check: {n} commit{'s' if n != 1 else ''} {(cs.base or '')[:10]}..{rng.head[:10]} "
