@@ -18,6 +18,11 @@ from .report import Report
 EVENTS_FILE = "events.jsonl"
 
 
+def append(state_dir: Path, event: dict[str, Any]) -> None:
+    """One event of another kind (an agent's refused command) on the same log."""
+    _write(state_dir, (json.dumps(event) + "\n").encode("utf-8", "backslashreplace"))
+
+
 def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lines = []
@@ -35,7 +40,10 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
     lines.append(json.dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
                              "status": "pass" if report.passed else "fail",
                              "duration_ms": total_ms}))
-    data = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
+    _write(state_dir, ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace"))
+
+
+def _write(state_dir: Path, data: bytes) -> None:
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(state_dir / EVENTS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

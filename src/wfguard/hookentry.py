@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "agent-command":
             from . import agentguard
 
-            return agentguard.main(sys.stdin.read())
+            agent = rest[rest.index("--agent") + 1] if "--agent" in rest[:-1] else "claude"
+            return agentguard.main(sys.stdin.read(), agent)
         from . import hookstages
 
         return hookstages.run(name, rest, start)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -317,8 +318,8 @@ def pre_receive(args: Sequence[str], start: float) -> int:
         if default and not config_file:  # rules from the default branch: may the push weaken them?
             from . import weaken
 
-            weakened = weaken.evaluate(config, lambda h=head: load(CommitSource(repo.root, h), repo.state_dir),
-                                       cs, "pre-receive")
+            tip = CommitSource(repo.root, head)
+            weakened = weaken.evaluate(config, partial(load, tip, repo.state_dir), cs, "pre-receive")
             if weakened is not None:
                 report = report._replace(results=(*report.results, weakened))
         reports.append(report)
