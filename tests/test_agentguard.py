@@ -147,3 +147,19 @@ def test_the_guard_refuses_exactly_what_skips_the_hooks(sandbox: Path, env: str,
         assert refused, f"let through a commit that skipped the hooks: {command}"
     elif committed:
         assert not refused, f"refused a commit that ran the hooks: {command}: {agentguard.problem(command)}"
+
+
+@pytest.mark.parametrize(("agent", "path", "event"), [
+    ("claude", ".claude/settings.json", "PreToolUse"), ("gemini", ".gemini/settings.json", "BeforeTool"),
+    ("cursor", ".cursor/hooks.json", "beforeShellExecution"),
+])
+def test_guard_config_is_merged_for_each_agent(repo: GitRepo, agent: str, path: str, event: str) -> None:
+    repo.config("version: 1\nextends: [hygiene]\n")
+    target = repo.path / path
+    target.parent.mkdir()
+    target.write_text(json.dumps({"theirs": True, "hooks": {event: [{"command": "other"}]}}))
+    assert repo.wfguard("agents", "--guard", agent).code == 0
+    assert repo.wfguard("agents", "--guard", agent).code == 0  # idempotent
+    data = json.loads(target.read_text())
+    assert data["theirs"] is True and len(data["hooks"][event]) == 2
+    assert "wfguard hook agent-command" in json.dumps(data["hooks"][event][1])

@@ -216,7 +216,8 @@ def init(
 def agents(
     write: Annotated[str | None, typer.Option("--write", help="replace the marked block in FILE (e.g. AGENTS.md)")]
     = None,
-    guard: Annotated[str | None, typer.Option("--guard", help="add an agent-side guard: claude")] = None,
+    guard: Annotated[str | None, typer.Option(
+        "--guard", help="add an agent-side guard: claude, gemini or cursor")] = None,
 ) -> None:
     """Render the workflow as instructions for coding agents (and guard their shortcuts)."""
     from .commands import agents as cmd

@@ -13,19 +13,35 @@ from .common import emit, load_config, open_repo
 GUARD_COMMAND = "wfguard hook agent-command"
 
 
-def merge_claude_settings(existing: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """Add our PreToolUse hook to Claude Code settings, keeping everything else; idempotent."""
+# where each agent keeps its pre-command hooks, the event, and our entry in its format
+GUARDS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "claude": (".claude/settings.json", "PreToolUse",
+               {"matcher": "Bash", "hooks": [{"type": "command", "command": GUARD_COMMAND}]}),
+    "gemini": (".gemini/settings.json", "BeforeTool",
+               {"matcher": "run_shell_command",
+                "hooks": [{"type": "command", "command": f"{GUARD_COMMAND} --agent gemini"}]}),
+    "cursor": (".cursor/hooks.json", "beforeShellExecution", {"command": f"{GUARD_COMMAND} --agent cursor"}),
+}
+
+
+def _mentions_guard(entry: object) -> bool:
+    return GUARD_COMMAND in json.dumps(entry)
+
+
+def merge_settings(existing: dict[str, Any], agent: str) -> tuple[dict[str, Any], bool]:
+    """Add our pre-command hook to an agent's settings, keeping everything else; idempotent."""
+    rel, event, entry = GUARDS[agent]
+    if agent == "cursor":
+        existing.setdefault("version", 1)
     hooks = existing.setdefault("hooks", {})
     if not isinstance(hooks, dict):
-        raise WfguardError("'hooks' in .claude/settings.json is not an object; nothing was changed")
-    pre = hooks.setdefault("PreToolUse", [])
-    if not isinstance(pre, list):
-        raise WfguardError("'hooks.PreToolUse' in .claude/settings.json is not a list; nothing was changed")
-    for entry in pre:
-        for hook in (entry.get("hooks") or []) if isinstance(entry, dict) else []:
-            if isinstance(hook, dict) and hook.get("command") == GUARD_COMMAND:
-                return existing, False
-    pre.append({"matcher": "Bash", "hooks": [{"type": "command", "command": GUARD_COMMAND}]})
+        raise WfguardError(f"'hooks' in {rel} is not an object; nothing was changed")
+    entries = hooks.setdefault(event, [])
+    if not isinstance(entries, list):
+        raise WfguardError(f"'hooks.{event}' in {rel} is not a list; nothing was changed")
+    if any(_mentions_guard(e) for e in entries):
+        return existing, False
+    entries.append(entry)
     return existing, True
 
 
@@ -34,21 +50,21 @@ def run(write: str | None, guard: str | None) -> int:
     config = load_config(repo)
     block = agents.render(config)
     if guard is not None:
-        if guard != "claude":
-            raise WfguardError(f"unknown --guard {guard!r}; supported: claude")
-        path = repo.root / ".claude" / "settings.json"
+        if guard not in GUARDS:
+            raise WfguardError(f"unknown --guard {guard!r}; supported: {', '.join(GUARDS)}")
+        path = repo.root / GUARDS[guard][0]
         try:
             current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         except ValueError as exc:
             raise WfguardError(f"{path} is not valid JSON ({exc}); nothing was changed") from None
         if not isinstance(current, dict):
             raise WfguardError(f"{path} does not hold a JSON object; nothing was changed")
-        merged, changed = merge_claude_settings(current)
+        merged, changed = merge_settings(current, guard)
         if changed:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
-        emit(f"{'added' if changed else 'already present'}: a PreToolUse hook in {path.relative_to(repo.root)} "
-             "that refuses --no-verify and core.hooksPath overrides", None)
+        emit(f"{'added' if changed else 'already present'}: a {GUARDS[guard][1]} hook in "
+             f"{path.relative_to(repo.root)} that refuses commands running git with its hooks off", None)
     if write is not None:
         target = Path(write) if Path(write).is_absolute() else repo.root / write
         current_text = target.read_text(encoding="utf-8") if target.exists() else ""
