@@ -187,7 +187,8 @@ def test_sigint_during_the_command_step(origin: GitRepo, tmp_path: Path) -> None
     assert not list((origin.path / ".git").glob("index.lock"))
 
 
-def test_sigint_during_the_push(origin: GitRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["sigint-to-the-group", "sigterm-to-ship"])
+def test_sigint_during_the_push(origin: GitRepo, tmp_path: Path, how: str) -> None:
     flag = tmp_path / "receiving"
     hook = Path(origin.git("remote", "get-url", "origin")) / "hooks" / "pre-receive"
     hook.write_text(f"#!/bin/sh\ntouch {flag}\nsleep 30\n")
@@ -197,11 +198,15 @@ def test_sigint_during_the_push(origin: GitRepo, tmp_path: Path) -> None:
     proc = subprocess.Popen([*wfguard_argv(), "ship", "-m", "feat: add a", "--yes"], cwd=origin.path,
                             start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for(flag)
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "sigterm-to-ship":
+        os.kill(proc.pid, signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
     assert origin.git("log", "-1", "--format=%s") == "feat: add a"  # the commit is kept
     assert "git push -u origin feat/add-a" in err
+    assert not (origin.path / ".git/wfguard/ship-record.json").exists()
     assert origin.git("status", "--porcelain") == ""
 
 
