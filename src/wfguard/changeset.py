@@ -354,7 +354,12 @@ def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | 
     if base == head or any(base in c.parents for c in commits):
         merge_base = base  # base is an ancestor of head: it is the merge-base, no walk needed
     else:
-        merge_base = git.out(["merge-base", base, head], root)
+        found = git.merge_base(base, head, root)
+        if found is None:
+            from .errors import NoCommonHistory
+
+            raise NoCommonHistory(f"{base} and {head} share no history")
+        merge_base = found
     return ChangeSet(
         stage=stage, root=root, paths=pending.paths(merge_base), commits=commits,
         branch=branch, base=merge_base, head=head, diff_spec=(merge_base, head),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import changeset, git
 from .changeset import ChangeSet
-from .errors import GitError
+from .errors import GitError, NoCommonHistory
 from .repo import Repo, resolve
 
 SHALLOW_HINT = ("fetch the history the check needs: 'git fetch --unshallow' (or in GitHub Actions "
@@ -128,9 +128,7 @@ def changes(repo: Repo, rng: Range, stage: str = "ci", pending: changeset.Pendin
     try:
         return changeset.from_merge_base(repo.root, stage, rng.base or "", rng.head, branch=rng.branch,
                                          pending=pending)
-    except GitError as exc:
-        if "merge base" not in exc.message and "merge-base" not in exc.message:
-            raise
+    except NoCommonHistory:
         if repo.shallow:
             raise GitError(f"{rng.base_ref!r} and {rng.head[:10]} share no history in this shallow clone",
                            hint=SHALLOW_HINT) from None

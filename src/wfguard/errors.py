@@ -56,3 +56,11 @@ class ConfigError(WfguardError):
 
 class GitError(WfguardError):
     """git failed or the repository is in a state wfguard cannot work in."""
+
+
+class NoCommonHistory(GitError):
+    """Two commits share no history (no merge-base)."""
+
+
+class NeedsChoice(WfguardError):
+    """A value only the user can give is missing (a fragment type); an interactive caller asks."""

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from . import conventional, git
 from .changeset import ChangeSet
 from .engine import matched_paths
-from .errors import WfguardError
+from .errors import NeedsChoice, WfguardError
 from .model import Config, RuleConfig
 from .rules.base import Context
 from .rules.changelog import ChangelogRule
@@ -82,7 +82,7 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
         kind = fragment_type(rule, message, ftype)
         frag = rule.options["fragments"]
         if kind is None:
-            raise WfguardError(
+            raise NeedsChoice(
                 f"{rule.id}: cannot tell the fragment type from {message.splitlines()[0]!r}",
                 hint=f"pass --type, one of: {', '.join(frag['types'])}")
         header = conventional.parse_header(message.split("\n", 1)[0])

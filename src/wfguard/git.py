@@ -66,6 +66,17 @@ def out(args: Sequence[str], cwd: str | Path, *, input: bytes | None = None) -> 
     return run(args, cwd, input=input).stdout.decode("utf-8", "surrogateescape").rstrip("\n")
 
 
+def merge_base(a: str, b: str, cwd: str | Path) -> str | None:
+    """The best common ancestor of ``a`` and ``b``; None when they share no history (git exits 1
+    with nothing on stderr)."""
+    proc = run(["merge-base", a, b], cwd, check=False)
+    if proc.returncode == 1 and not proc.stderr.strip():
+        return None
+    if proc.returncode != 0:
+        run(["merge-base", a, b], cwd)  # raises with git's own message
+    return proc.stdout.decode().strip()
+
+
 def split_z(data: bytes) -> list[str]:
     """Split ``-z`` output into fields; file names that are not UTF-8 survive round trips."""
     text = data.decode("utf-8", "surrogateescape")

@@ -134,7 +134,7 @@ def finish(repo: Repo, reports: list[Report], name: str, start: float) -> int:
     total = round((time.perf_counter() - start) * 1000)
     failed = [r for r in reports if not r.passed]
     shown = [r for r in reports if not r.passed or any(
-        x.status in ("fail", "skip") or any(m.text.startswith("note: ") for m in x.messages) for x in r.results)]
+        x.status in ("fail", "skip") or any(m.level == "note" for m in x.messages) for x in r.results)]
     styler = Styler(use_color(sys.stderr))
     for report in shown:
         sys.stderr.write(text.render(report, styler) + "\n")

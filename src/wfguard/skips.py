@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from .changeset import ChangeSet
 from .model import RuleConfig
@@ -16,7 +16,7 @@ TRAILER_STAGES = frozenset({"commit-msg", "pre-push", "ci", "pre-receive"})
 
 
 class Request(NamedTuple):
-    by: str  # env | trailer
+    by: Literal["env", "trailer", "no-exec"]  # no-exec: check --no-exec runs no repository code
     reason: str
 
 

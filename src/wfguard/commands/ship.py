@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
-from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, WfguardError
+from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, NeedsChoice, WfguardError
 from ..globs import match_branch
 from ..model import HOOK_STAGES, Config
 from ..progress import for_stream
@@ -218,11 +218,10 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
     # the fixes: planned before anything changes, so a missing type leaves nothing behind
     try:
         planned = fixes.plan(config, staged, message, ftype)
-    except WfguardError as exc:
-        if ship.interactive and "--type" in (exc.hint or ""):
-            planned = fixes.plan(config, staged, message, _ask_type(config))
-        else:
+    except NeedsChoice:
+        if not ship.interactive:
             raise
+        planned = fixes.plan(config, staged, message, _ask_type(config))
     # the branch: created only once the checks pass, so a blocked ship leaves you where you were
     current = current_branch(root)
     branch = current or ""

@@ -35,7 +35,7 @@ def render(report: Report, s: Styler, *, verbose: bool = False, title: str | Non
         if r.status in ("fail", "skip") or verbose:
             lines += [f"    {safe.text(m.text)}" for m in r.messages]
         else:
-            lines += [f"    {s(safe.text(m.text), 'yellow')}" for m in r.messages if m.text.startswith("note: ")]
+            lines += [f"    {s(safe.text(m.text), 'yellow')}" for m in r.messages if m.level == "note"]
         if r.status == "fail":
             if r.why:
                 lines.append(f"    {s('why:', 'cyan')} {r.why}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple, Protocol
+from typing import ClassVar, Literal, NamedTuple, Protocol
 
 from ..changeset import ChangedPath, ChangeSet
 from ..model import RuleConfig
@@ -14,6 +14,8 @@ class Message(NamedTuple):
     text: str
     path: str | None = None
     line: int | None = None
+    # "note": worth showing even when the rule passes (a command ran on unstaged edits)
+    level: Literal["finding", "note"] = "finding"
 
 
 class Outcome(NamedTuple):
@@ -22,8 +24,8 @@ class Outcome(NamedTuple):
     next: tuple[str, ...] = ()
 
     @classmethod
-    def passed(cls, *texts: str) -> Outcome:
-        return cls("pass", tuple(Message(t) for t in texts))
+    def passed(cls, *texts: str, notes: tuple[str, ...] = ()) -> Outcome:
+        return cls("pass", (*(Message(t) for t in texts), *(Message(n, level="note") for n in notes)))
 
     @classmethod
     def not_applicable(cls, text: str | None = None) -> Outcome:

@@ -162,7 +162,7 @@ class ChangelogRule:
         if v.released:
             notes = [f"note: {p}: its opening words are not among the lines added to {self.output} "
                      "(edited by hand, or lost?)" for p in v.lost]
-            return Outcome.passed(f"release: {len(v.released)} notes moved into {self.output}", *notes)
+            return Outcome.passed(f"release: {len(v.released)} notes moved into {self.output}", notes=tuple(notes))
         if v.missing:
             types = "|".join(self.frag["types"])
             ext = f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""

@@ -59,9 +59,10 @@ class CommandRule:
             return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s")],
                                   tail=_tail(exc.stdout or b""))
         if proc.returncode == 0:
-            return Outcome.passed(*note)
+            return Outcome.passed(notes=tuple(note))
         return Outcome.failed([Message(f"`{self.display()}` exited with {proc.returncode}"),
-                               *(Message(n) for n in note)], (self.display(),), tail=_tail(proc.stdout))
+                               *(Message(n, level="note") for n in note)], (self.display(),),
+                              tail=_tail(proc.stdout))
 
     def _unstaged_note(self, ctx: Context) -> list[str]:
         """Commands run on the work tree, not the index: say so when the two differ here."""
