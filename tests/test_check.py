@@ -204,3 +204,17 @@ def test_entry_points(repo: GitRepo) -> None:
     assert res.code == 0 and "--config-from" in res.out and "--no-exec" in res.out
     res = repo.wfguard("check", "--format", "xml")
     assert res.code == 2 and "invalid choice" in res.err
+
+
+def test_a_change_set_is_a_value(repo: GitRepo) -> None:
+    """Built whole by its constructors, never changed after (issue 13)."""
+    import pytest
+
+    from wfguard import changeset
+
+    repo.commit("chore: start", "a.txt")
+    cs = changeset.from_index(repo.path, "commit-msg")
+    with pytest.raises(AttributeError, match="is a value"):
+        cs.message = "feat: x"  # type: ignore[misc]
+    with_message = cs.with_message("feat: x\n")
+    assert with_message.message == "feat: x\n" and cs.message is None and with_message.paths == cs.paths

@@ -62,8 +62,13 @@ class AddedLine(NamedTuple):
     text: str
 
 
+_FIELDS = frozenset({"stage", "root", "paths", "commits", "base", "head", "message", "target_refs", "diff_spec"})
+
+
 class ChangeSet:
-    """One change to evaluate. Not a value: it fetches blobs and added lines on demand."""
+    """One change to evaluate: a value, built whole by one of the constructors below and never
+    changed after (``with_message`` makes a new one). What it fetches on demand (blobs, added
+    lines, the branch) is cached privately; ``close()`` ends the blob reader."""
 
     def __init__(
         self,
@@ -82,7 +87,7 @@ class ChangeSet:
         self.root = root
         self.paths = paths
         self.commits = commits
-        self.branch = branch
+        self._branch = branch
         self.base = base
         self.head = head
         self.message = message  # the message being written (commit-msg), when there is one
@@ -93,14 +98,24 @@ class ChangeSet:
         self._added: dict[str, list[AddedLine]] | None = None
         self._big: tuple[str, ...] = ()
 
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FIELDS and name in self.__dict__:
+            raise AttributeError(f"a ChangeSet is a value: {name} cannot change (build a new one)")
+        object.__setattr__(self, name, value)
+
+    def with_message(self, message: str) -> ChangeSet:
+        """The same change with the message being written (commit-msg)."""
+        return ChangeSet(self.stage, self.root, self.paths, self.commits, self._branch, self.base, self.head,
+                         message, self.target_refs, self.diff_spec)
+
     def current_branch(self) -> str | None:
         """The branch, asking git only the first time a rule needs it (None: detached HEAD)."""
-        if self.branch is None and not self._branch_looked_up:
+        if self._branch is None and not self._branch_looked_up:
             from .repo import current_branch
 
-            self.branch = current_branch(self.root)
+            self._branch = current_branch(self.root)
             self._branch_looked_up = True
-        return self.branch
+        return self._branch
 
     @property
     def blobs(self) -> BlobReader:
@@ -342,7 +357,7 @@ def _commits(fields: list[str]) -> list[Commit]:
 
 
 def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | None = None,
-                    pending: PendingLog | None = None) -> ChangeSet:
+                    pending: PendingLog | None = None, target_refs: Sequence[str] = ()) -> ChangeSet:
     """The change of ``merge-base(base, head)..head``: what a pull request shows.
 
     ``log base..head`` needs no merge-base. When the log shows ``base`` as a parent of a
@@ -362,8 +377,47 @@ def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | 
         merge_base = found
     return ChangeSet(
         stage=stage, root=root, paths=pending.paths(merge_base), commits=commits,
-        branch=branch, base=merge_base, head=head, diff_spec=(merge_base, head),
+        branch=branch, base=merge_base, head=head, diff_spec=(merge_base, head), target_refs=tuple(target_refs),
     )
+
+
+def for_ref_update(root: Path, stage: str, old: str | None, new: str, ref: str,
+                   already_there: Sequence[str]) -> ChangeSet:
+    """The change one ref update brings (a pre-push line, a pre-receive line): against the old
+    tip when there is one, else the new work that ``already_there`` (rev-list exclusions: what
+    the other side has) does not hold yet."""
+    if old is not None:
+        return from_merge_base(root, stage, old, new, target_refs=(ref,))
+    return from_range(root, stage, new_work_base(root, new, already_there), new, target_refs=(ref,))
+
+
+def new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
+    """Where the new work of ``head`` starts: the parent of its oldest commit that the other
+    side does not have yet (None when all of its history is new)."""
+    proc = git.run(["rev-list", "--topo-order", "--reverse", "--parents", head, *exclude], root)
+    lines = proc.stdout.decode().splitlines()
+    if not lines:
+        return head  # nothing new
+    first = lines[0].split()
+    return first[1] if len(first) > 1 else None
+
+
+def from_unpushed(root: Path, stage: str, upstream: str | None, branch: str, message: str,
+                  target_ref: str) -> ChangeSet:
+    """What a push will carry before the commit is made: the commits since ``upstream`` plus
+    the staged change, with the message about to be committed (``ship``)."""
+    head = _resolve(root, "HEAD")
+    base = git.merge_base(upstream, head, root) if upstream and head else upstream
+    spec = ("--cached", base) if base else ("--cached",)
+    commits = log_commits(root, [f"{base}..HEAD"] if base else ["HEAD"]) if head else ()
+    return ChangeSet(stage, root, diff_paths(root, spec), commits, branch=branch, base=base, message=message,
+                     target_refs=(target_ref,), diff_spec=spec)
+
+
+def _resolve(root: Path, rev: str) -> str | None:
+    from .repo import resolve
+
+    return resolve(root, rev)
 
 
 def from_index(root: Path, stage: str, message: str | None = None, branch: str | None = None) -> ChangeSet:

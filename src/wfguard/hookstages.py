@@ -52,7 +52,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         comment = git.popen(["config", "--get", "core.commentChar"], repo.root) if args else None
         cs = changeset.from_index(repo.root, name)
         if comment is not None and name == "commit-msg":
-            cs.message = message_as_recorded(repo, Path(args[0]), _comment_char(comment))
+            cs = cs.with_message(message_as_recorded(repo, Path(args[0]), _comment_char(comment)))
         elif comment is not None:
             comment.communicate()
         if adopting(repo, cs):
@@ -213,15 +213,10 @@ def push_changes(repo: Repo, remote: str | None, updates: list[RefUpdate]) -> li
         head = resolve(repo.root, u.local_sha)
         if head is None:
             continue  # e.g. a tag of a tree or blob: no commits to check
-        if u.remote_sha != ZERO and resolve(repo.root, u.remote_sha):
-            cs = changeset.from_merge_base(repo.root, "pre-push", u.remote_sha, head)
-        else:
-            # what the remote already has: its tracking refs (any remote's, pushing to a bare URL)
-            theirs = f"--remotes={remote}" if remote else "--remotes"
-            base = _new_work_base(repo.root, head, ["--not", theirs])
-            cs = changeset.from_range(repo.root, "pre-push", base, head)
-        cs.target_refs = (u.remote_ref,)
-        out.append(cs)
+        old = u.remote_sha if u.remote_sha != ZERO and resolve(repo.root, u.remote_sha) else None
+        # what the remote already has: its tracking refs (any remote's, pushing to a bare URL)
+        theirs = f"--remotes={remote}" if remote else "--remotes"
+        out.append(changeset.for_ref_update(repo.root, "pre-push", old, head, u.remote_ref, ["--not", theirs]))
     return out
 
 
@@ -269,17 +264,6 @@ def _remote_name(repo: Repo, name: str, url: str | None) -> str | None:
     return next((r for r, u in remotes.items() if u in (name, url)), None)
 
 
-def _new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
-    """Where the new work of ``head`` starts: the parent of its oldest commit that the other
-    side does not have yet (None when all of its history is new)."""
-    proc = git.run(["rev-list", "--topo-order", "--reverse", "--parents", head, *exclude], root)
-    lines = proc.stdout.decode().splitlines()
-    if not lines:
-        return head  # nothing new
-    first = lines[0].split()
-    return first[1] if len(first) > 1 else None
-
-
 # --- pre-receive ------------------------------------------------------------------------
 
 def pre_receive(args: Sequence[str], start: float) -> int:
@@ -308,12 +292,8 @@ def pre_receive(args: Sequence[str], start: float) -> int:
                 reports.append(broken)
         if not config.for_stage("pre-receive"):
             continue
-        if u.remote_sha != ZERO:
-            cs = changeset.from_merge_base(repo.root, "pre-receive", u.remote_sha, head)
-        else:
-            base = _new_work_base(repo.root, head, ["--not", "--all"])
-            cs = changeset.from_range(repo.root, "pre-receive", base, head)
-        cs.target_refs = (u.remote_ref,)
+        cs = changeset.for_ref_update(repo.root, "pre-receive", None if u.remote_sha == ZERO else u.remote_sha,
+                                      head, u.remote_ref, ["--not", "--all"])
         report = engine.evaluate(config, cs, {})
         if default and not config_file:  # rules from the default branch: may the push weaken them?
             from . import weaken

@@ -107,16 +107,9 @@ class Ship:
     def push_changes(self, branch: str, message: str) -> changeset.ChangeSet:
         """What the push will carry: the unpushed commits plus the commit about to be made."""
         root, remote = self.repo.root, self.config.ship.remote
-        base = (resolve(root, f"refs/remotes/{remote}/{branch}")
-                or resolve(root, f"refs/remotes/{remote}/{self.config.ship.base}"))
-        head = resolve(root, "HEAD")
-        if base and head:
-            base = git.out(["merge-base", base, head], root) or None
-        spec = ("--cached", base) if base else ("--cached",)
-        commits = changeset.log_commits(root, [f"{base}..HEAD"] if base else ["HEAD"]) if head else ()
-        return changeset.ChangeSet("pre-push", root, changeset.diff_paths(root, spec), commits, branch=branch,
-                                   base=base, message=message, target_refs=(f"refs/heads/{branch}",),
-                                   diff_spec=spec)
+        upstream = (resolve(root, f"refs/remotes/{remote}/{branch}")
+                    or resolve(root, f"refs/remotes/{remote}/{self.config.ship.base}"))
+        return changeset.from_unpushed(root, "pre-push", upstream, branch, message, f"refs/heads/{branch}")
 
 
 @contextmanager
