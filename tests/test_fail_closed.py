@@ -427,3 +427,14 @@ def test_the_server_refuses_a_weaker_workflow(repo: GitRepo, tmp_path: Path) -> 
     repo.commit("chore: relax", (".wfguard.yml", "version: 1\nrules: {}\n"))
     res = push(repo, "relax")
     assert res.returncode != 0 and "workflow-weakened" in res.stderr and "removed or disabled" in res.stderr
+
+
+def test_the_agents_block_is_looked_for_only_in_instruction_files(repo: GitRepo) -> None:
+    """A data file anywhere is never read for it (a 1 GiB dump would cost 1 GiB)."""
+    repo.config("version: 1\nextends: [hygiene]\n")
+    block = "<!-- wfguard:agents:start -->\nstale\n<!-- wfguard:agents:end -->\n"
+    repo.commit("chore: start", ".wfguard.yml", ("data/dump.sql", block), ("AGENTS.md", block))
+    repo.commit("chore: more", "b.txt")
+    results = {r["rule"]: r for r in repo.check("--base", "HEAD~1").json()["results"]}
+    texts = " ".join(m["text"] for m in results["agents-instructions"]["messages"])
+    assert "AGENTS.md" in texts and "dump.sql" not in texts
