@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import GitRepo, result_of
 
-KEY = "-----BEGIN OPENSSH PRIVATE KEY-----"
+KEY = "-----BEGIN OPENSSH " + "PRIVATE KEY-----"  # split: this file holds no key header itself
 HYGIENE = "version: 1\nextends: [hygiene]\n"
 
 
