@@ -166,3 +166,20 @@ def test_validate_a_file_elsewhere_with_relative_extends(repo: GitRepo, tmp_path
     (shared / "base.yml").write_text("version: 1\nrules:\n  a:\n    kind: forbd\n")
     res = repo.wfguard("validate", str(shared / "policy.yml"))
     assert res.code == 2 and f"{shared / 'base.yml'}:4" in res.err
+
+
+def test_every_rule_kind_is_described_once() -> None:
+    """The kind table is the one source: the schema, validation and defaults follow it."""
+    import json
+
+    from wfguard.config import validate
+    from wfguard.resources import schema_text
+    from wfguard.rules import KINDS, rule_class
+
+    schema = json.loads(schema_text())
+    assert schema["$defs"]["rule"]["properties"]["kind"]["enum"] == list(KINDS)
+    assert sorted(k[: -len("-fields")] for k in schema["$defs"] if k.endswith("-fields")) == sorted(KINDS)
+    assert validate.KINDS == tuple(KINDS)
+    for kind, spec in KINDS.items():
+        assert rule_class(kind).kind == kind and spec.default_stages
+    assert [k for k, spec in KINDS.items() if spec.runs_code] == ["command"]

@@ -9,17 +9,6 @@ from typing import Any, NamedTuple
 STAGES = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
 HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
 
-# Where each kind runs when a rule does not say. A rule that may be skipped by trailer runs at
-# commit-msg rather than pre-commit: only there is the message, and so the trailer, known.
-DEFAULT_STAGES: Mapping[str, tuple[str, ...]] = {
-    "changelog": ("commit-msg", "pre-push", "ci", "pre-receive"),
-    "commit-message": ("commit-msg", "pre-push", "ci", "pre-receive"),
-    "branch": ("pre-commit", "pre-push", "ci", "pre-receive"),
-    "co-change": ("commit-msg", "pre-push", "ci", "pre-receive"),
-    "forbid": ("pre-commit", "pre-push", "ci", "pre-receive"),
-    "command": ("pre-push", "ci"),
-}
-
 COMMON_FIELDS = ("kind", "paths", "ignore", "stages", "severity", "skip", "why", "fix", "enabled")
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..errors import ConfigError, WfguardError
 from ..globs import check_glob
-from ..model import COMMON_FIELDS, DEFAULT_STAGES
+from ..model import COMMON_FIELDS
 from ..resources import builtin_workflows, workflows_dir
+from ..rules import KINDS
 from ..sizes import parse_size
 from . import validate, yamlpos
 from .sources import CONFIG_NAME, Source
@@ -269,7 +270,7 @@ def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, An
         "kind": kind,
         "paths": _as_list(f["paths"]) if "paths" in f else None,
         "ignore": _as_list(f.get("ignore")),
-        "stages": list(f.get("stages") or DEFAULT_STAGES[kind]),
+        "stages": list(f.get("stages") or KINDS[kind].default_stages),
         "severity": f.get("severity", "error"),
         "skip": skip,
         "why": f.get("why", ""),

@@ -13,9 +13,10 @@ import jsonschema
 
 from ..errors import ConfigError
 from ..resources import schema_text
+from ..rules import KINDS as KIND_TABLE
 from .yamlpos import Path, dotted
 
-KINDS = ("changelog", "commit-message", "branch", "co-change", "forbid", "command")
+KINDS = tuple(KIND_TABLE)
 
 
 @lru_cache(maxsize=1)

@@ -4,23 +4,39 @@ hook pays for the rules it runs, not for all six."""
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple
 
 from ..model import RuleConfig
 from .base import Context, Message, Outcome, Rule
 
-KINDS: dict[str, tuple[str, str]] = {
-    "changelog": ("changelog", "ChangelogRule"),
-    "commit-message": ("commit_message", "CommitMessageRule"),
-    "branch": ("branch", "BranchRule"),
-    "co-change": ("cochange", "CoChangeRule"),
-    "forbid": ("forbid", "ForbidRule"),
-    "command": ("command", "CommandRule"),
+
+class Kind(NamedTuple):
+    """Everything the rest of wfguard needs to know of a rule kind, in one row."""
+
+    module: str
+    cls: str
+    # where a rule of this kind runs when it does not say; a kind a skip trailer may waive runs
+    # at commit-msg rather than pre-commit, where the message (and so the trailer) is known
+    default_stages: tuple[str, ...]
+    runs_code: bool = False  # a command of the repository: never run by `check --no-exec`
+
+
+_REVIEWED = ("commit-msg", "pre-push", "ci", "pre-receive")
+_STAGED = ("pre-commit", "pre-push", "ci", "pre-receive")
+
+KINDS: dict[str, Kind] = {
+    "changelog": Kind("changelog", "ChangelogRule", _REVIEWED),
+    "commit-message": Kind("commit_message", "CommitMessageRule", _REVIEWED),
+    "branch": Kind("branch", "BranchRule", _STAGED),
+    "co-change": Kind("cochange", "CoChangeRule", _REVIEWED),
+    "forbid": Kind("forbid", "ForbidRule", _STAGED),
+    "command": Kind("command", "CommandRule", ("pre-push", "ci"), runs_code=True),
 }
 
 
 def rule_class(kind: str) -> type[Rule]:
-    module, name = KINDS[kind]
-    cls: type[Rule] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    spec = KINDS[kind]
+    cls: type[Rule] = getattr(importlib.import_module(f"{__name__}.{spec.module}"), spec.cls)
     return cls
 
 
@@ -28,4 +44,4 @@ def build(config: RuleConfig) -> Rule:
     return rule_class(config.kind)(config)
 
 
-__all__ = ["KINDS", "Context", "Message", "Outcome", "Rule", "build", "rule_class"]
+__all__ = ["KINDS", "Context", "Kind", "Message", "Outcome", "Rule", "build", "rule_class"]
