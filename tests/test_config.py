@@ -179,7 +179,7 @@ def test_every_rule_kind_is_described_once() -> None:
     schema = json.loads(schema_text())
     assert schema["$defs"]["rule"]["properties"]["kind"]["enum"] == list(KINDS)
     assert sorted(k[: -len("-fields")] for k in schema["$defs"] if k.endswith("-fields")) == sorted(KINDS)
-    assert validate.KINDS == tuple(KINDS)
+    assert tuple(KINDS) == validate.KINDS
     for kind, spec in KINDS.items():
         assert rule_class(kind).kind == kind and spec.default_stages
     assert [k for k, spec in KINDS.items() if spec.runs_code] == ["command"]
