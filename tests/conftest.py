@@ -63,6 +63,39 @@ class Result:
         return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
 
 
+def in_process(args: list[str], cwd: Path, env: Mapping[str, str], input: str | None) -> Result:
+    """``wfguard.__main__.main(args)`` with its own cwd, environment, stdin and captured output;
+    everything process-wide it could touch is put back."""
+    import io
+    import signal
+
+    from wfguard.__main__ import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM)}
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape", write_through=True)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(input or ""), out, err
+        try:
+            code = main(args)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for sig, handler in saved_signals.items():
+            signal.signal(sig, handler)
+    text = [s.buffer.getvalue().decode("utf-8", "surrogateescape") for s in (out, err)]  # type: ignore[attr-defined]
+    return Result(subprocess.CompletedProcess(args, code, text[0], text[1]))
+
+
 class GitRepo:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -104,9 +137,14 @@ class GitRepo:
 
     def wfguard(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None,
                 cwd: Path | None = None) -> Result:
+        """The real entry point, in this process (fast), or as the installed console script
+        when WFGUARD_TEST_SUBPROCESS=1. Hooks fired by git, and tests of the shims and the
+        installed script, always run as processes of their own."""
+        full_env = {**os.environ, **(env or {})}
+        if os.environ.get("WFGUARD_TEST_SUBPROCESS") != "1":
+            return in_process(list(args), cwd or self.path, full_env, input)
         proc = subprocess.run([*wfguard_argv(), *args], cwd=cwd or self.path, capture_output=True,
-                              text=True, input=input, env={**os.environ, **(env or {})},
-                              timeout=120)
+                              text=True, input=input, env=full_env, timeout=120)
         return Result(proc)
 
     def check(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
