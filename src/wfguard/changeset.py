@@ -395,7 +395,7 @@ def new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
     """Where the new work of ``head`` starts: the parent of its oldest commit that the other
     side does not have yet (None when all of its history is new)."""
     proc = git.run(["rev-list", "--topo-order", "--reverse", "--parents", head, *exclude], root)
-    lines = proc.stdout.decode().splitlines()
+    lines = git.text(proc.stdout).splitlines()
     if not lines:
         return head  # nothing new
     first = lines[0].split()

@@ -44,7 +44,7 @@ def _branch(env: Mapping[str, str], repo: Repo) -> str | None:
 
 def _default_branch(root: Path) -> str | None:
     proc = git.run(["symbolic-ref", "-q", "refs/remotes/origin/HEAD"], root, check=False)
-    ref = proc.stdout.decode().strip()
+    ref = git.text(proc.stdout).strip()
     if proc.returncode == 0 and ref:
         return ref.removeprefix("refs/remotes/")
     for candidate in ("origin/main", "origin/master"):
@@ -81,7 +81,7 @@ def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]
 def _resolve_pair(root: Path, base: str, head: str) -> tuple[str | None, str | None]:
     """Both revisions in one git call (the usual case), one by one only to report which is bad."""
     proc = git.run(["rev-parse", "--end-of-options", f"{base}^{{commit}}", f"{head}^{{commit}}"], root, check=False)
-    shas = proc.stdout.decode().split()
+    shas = git.text(proc.stdout).split()
     if proc.returncode == 0 and len(shas) == 2:
         return shas[0], shas[1]
     return resolve(root, base), resolve(root, head)

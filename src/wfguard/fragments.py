@@ -8,9 +8,11 @@ is the last dot-separated part after the first that is a known type, so
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from .globs import any_match
 
@@ -98,3 +100,47 @@ def opening_words(text: str, count: int = 8) -> list[str]:
 
 def words(text: str) -> set[str]:
     return set(_WORD.findall(text.casefold()))
+
+
+def _error(message: str, **kw: Any) -> Exception:
+    from .errors import WfguardError
+
+    return WfguardError(message, **kw)
+
+
+def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragment, str]]:
+    """(path, fragment, body) of every fragment in the folder; refuses bad or empty ones."""
+    folder = root / frag["dir"]
+    if folder.exists() and root.resolve() not in folder.resolve().parents:
+        raise _error(f"{frag['dir']} resolves outside the repository ({folder.resolve()}); nothing was changed")
+    allow_empty = set(frag.get("allow_empty") or ())
+    found, bad = [], []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        rel = f"{frag['dir']}/{path.name}"
+        parsed = classify(path.name, rel, frag["types"], frag["extensions"], frag.get("ignore") or ())
+        if parsed is None:
+            continue
+        source = path
+        if path.is_symlink():
+            # a link to a sibling lists one note under two types, as towncrier reads it; a link
+            # anywhere else is never read
+            target = os.readlink(path)
+            source = folder / target
+            if "/" in target or target in (".", "..") or source.is_symlink() or not source.is_file():
+                bad.append(f"{path.name} is a symlink to {target!r}: a fragment may link only to another "
+                           f"file in {frag['dir']}/")
+                continue
+        elif not path.is_file():
+            continue
+        if isinstance(parsed, str):
+            bad.append(parsed)
+            continue
+        body = source.read_text(encoding="utf-8", errors="replace")
+        if not body.strip() and parsed.type not in allow_empty:
+            bad.append(f"{path.name} is empty")
+            continue
+        found.append((rel, parsed, body))
+    if bad:
+        raise _error(f"{len(bad)} file(s) in {frag['dir']}/ are not valid fragments; nothing was changed",
+                           details=tuple(bad), hint="rename them, or list them under fragments.ignore")
+    return found

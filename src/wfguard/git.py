@@ -62,8 +62,14 @@ def finish(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
     return stdout
 
 
+def text(data: bytes) -> str:
+    """git's output as text: the one decoding policy (bytes that are not UTF-8 survive as
+    surrogates, to be escaped when shown and restored when passed back to git)."""
+    return data.decode("utf-8", "surrogateescape")
+
+
 def out(args: Sequence[str], cwd: str | Path, *, input: bytes | None = None) -> str:
-    return run(args, cwd, input=input).stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+    return text(run(args, cwd, input=input).stdout).rstrip("\n")
 
 
 def merge_base(a: str, b: str, cwd: str | Path) -> str | None:
@@ -74,7 +80,7 @@ def merge_base(a: str, b: str, cwd: str | Path) -> str | None:
         return None
     if proc.returncode != 0:
         run(["merge-base", a, b], cwd)  # raises with git's own message
-    return proc.stdout.decode().strip()
+    return text(proc.stdout).strip()
 
 
 def split_z(data: bytes) -> list[str]:
@@ -100,7 +106,7 @@ class BlobReader:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
             self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
+                ["git", *_BASE_ARGS, "cat-file", "--batch"],
                 cwd=self._cwd,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -135,7 +141,7 @@ class BlobReader:
         wanted = [o for o in oids if o not in self._sizes]
         if wanted:
             res = run(["cat-file", "--batch-check"], self._cwd, input="\n".join(wanted).encode() + b"\n")
-            for line in res.stdout.decode().splitlines():
+            for line in text(res.stdout).splitlines():
                 parts = line.split()
                 if len(parts) == 3:
                     self._sizes[parts[0]] = int(parts[2])

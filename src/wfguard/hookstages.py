@@ -152,7 +152,7 @@ def finish(repo: Repo, reports: list[Report], name: str, start: float) -> int:
 # --- pre-commit and commit-msg ----------------------------------------------------------
 
 def _comment_char(proc: subprocess.Popen[bytes]) -> str:
-    value = proc.communicate()[0].decode().strip()
+    value = git.text(proc.communicate()[0]).strip()
     return value if value and value != "auto" else "#"
 
 
@@ -185,7 +185,7 @@ def message_as_recorded(repo: Repo, path: Path, char: str) -> str:
     if not raw.startswith(char):
         return message
     proc = git.run(["config", "--get-regexp", r"^commit\.(template|cleanup)$"], repo.root, check=False)
-    settings = dict(ln.split(" ", 1) for ln in proc.stdout.decode().splitlines() if " " in ln)
+    settings = dict(ln.split(" ", 1) for ln in git.text(proc.stdout).splitlines() if " " in ln)
     if "commit.template" in settings and settings.get("commit.cleanup") not in ("verbatim", "whitespace"):
         return message
     return raw.rstrip("\n") + "\n"
@@ -239,7 +239,7 @@ def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpda
                                           "protected branches are removed by an administrator, not by a push"))
             continue
         if resolve(repo.root, u.local_sha) is None:
-            kind = git.run(["cat-file", "-t", u.local_sha], repo.root, check=False).stdout.decode().strip()
+            kind = git.text(git.run(["cat-file", "-t", u.local_sha], repo.root, check=False).stdout).strip()
             what = f"a {kind}" if kind else "an object that is not a commit"
             results.append(Result("ref-target", "ref", "fail", "error",
                                   (Message(f"{u.remote_ref} points at {what}: only commits (and tags of "
@@ -310,7 +310,7 @@ def _default_branch(repo: Repo) -> str | None:
     """The branch ``HEAD`` names (None in an empty repository). A ``HEAD`` naming a branch that
     does not exist while others do is refused: the rules would otherwise come from the push."""
     proc = git.run(["symbolic-ref", "-q", "HEAD"], repo.root, check=False)
-    ref = proc.stdout.decode().strip()
+    ref = git.text(proc.stdout).strip()
     if ref and resolve(repo.root, ref):
         return ref
     branches = git.out(["for-each-ref", "--count=1", "--format=%(refname)", "refs/heads/"], repo.root)

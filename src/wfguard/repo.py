@@ -52,5 +52,5 @@ def current_branch(root: Path) -> str | None:
 
 def resolve(root: Path, rev: str) -> str | None:
     proc = git.run(["rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}"], root, check=False)
-    sha = proc.stdout.decode().strip()
+    sha = git.text(proc.stdout).strip()
     return sha if proc.returncode == 0 and sha else None

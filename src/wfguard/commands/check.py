@@ -81,7 +81,7 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
     from ..rules.base import Message
 
     out, _ = grep.communicate()
-    files = [line.split(":", 1)[1] for line in out.decode("utf-8", "surrogateescape").splitlines() if ":" in line]
+    files = [name.split(":", 1)[1] for name in git.split_z(out) if ":" in name]  # REV:path, NUL-ended
     if not files:
         return None
     start = time.perf_counter()
@@ -110,7 +110,7 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     pending = start_log(repo, rng)
     # a block's start marker stands alone on its line; a mention of it in code or prose does not count
     # only files that can hold agent instructions are read (a 1 GiB data file anywhere is not)
-    grep = git.popen(["grep", "-l", "-I", "-E", "-e", "^<!-- wfguard:agents:start -->$", rng.head, "--",
+    grep = git.popen(["grep", "-l", "-z", "-I", "-E", "-e", "^<!-- wfguard:agents:start -->$", rng.head, "--",
                       ":(glob)**/*.md", ":(glob)**/*.mdc", ":(glob)**/.cursorrules"], repo.root)
     from .. import engine, events
     from ..render import text

@@ -96,7 +96,7 @@ def default_branch(root: Path) -> str:
     """The remote's default branch, else main, else master, else the branch checked out."""
     proc = git.run(["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"], root, check=False)
     if proc.returncode == 0 and proc.stdout.strip():
-        return proc.stdout.decode().strip().removeprefix("origin/")
+        return git.text(proc.stdout).strip().removeprefix("origin/")
     for name in BUILTIN_PROTECTED:
         if resolve(root, f"refs/heads/{name}"):
             return name

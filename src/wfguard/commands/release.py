@@ -7,11 +7,10 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from .. import git, releasenotes
 from ..errors import WfguardError
-from ..fragments import Fragment, classify
+from ..fragments import pending_fragments
 from ..model import RuleConfig
 from .common import emit, load_config, open_repo, to_json
 
@@ -22,44 +21,6 @@ def _rule(rules: tuple[RuleConfig, ...]) -> RuleConfig:
             return rule
     raise WfguardError("no changelog rule with fragments in this workflow",
                        hint="extend changelog-fragments in .wfguard.yml")
-
-
-def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragment, str]]:
-    """(path, fragment, body) of every fragment in the folder; refuses bad or empty ones."""
-    folder = root / frag["dir"]
-    if folder.exists() and root.resolve() not in folder.resolve().parents:
-        raise WfguardError(f"{frag['dir']} resolves outside the repository ({folder.resolve()}); nothing was changed")
-    allow_empty = set(frag.get("allow_empty") or ())
-    found, bad = [], []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        rel = f"{frag['dir']}/{path.name}"
-        parsed = classify(path.name, rel, frag["types"], frag["extensions"], frag.get("ignore") or ())
-        if parsed is None:
-            continue
-        source = path
-        if path.is_symlink():
-            # a link to a sibling lists one note under two types, as towncrier reads it; a link
-            # anywhere else is never read
-            target = os.readlink(path)
-            source = folder / target
-            if "/" in target or target in (".", "..") or source.is_symlink() or not source.is_file():
-                bad.append(f"{path.name} is a symlink to {target!r}: a fragment may link only to another "
-                           f"file in {frag['dir']}/")
-                continue
-        elif not path.is_file():
-            continue
-        if isinstance(parsed, str):
-            bad.append(parsed)
-            continue
-        body = source.read_text(encoding="utf-8", errors="replace")
-        if not body.strip() and parsed.type not in allow_empty:
-            bad.append(f"{path.name} is empty")
-            continue
-        found.append((rel, parsed, body))
-    if bad:
-        raise WfguardError(f"{len(bad)} file(s) in {frag['dir']}/ are not valid fragments; nothing was changed",
-                           details=tuple(bad), hint="rename them, or list them under fragments.ignore")
-    return found
 
 
 def _check_version(version: str, date: str | None) -> str:
