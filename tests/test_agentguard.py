@@ -41,6 +41,8 @@ REFUSED = [
     "git commit-tree HEAD^{tree} -m x", "git update-ref refs/heads/main abc",
     "HUSKY=0 git commit -m x", "echo $(git commit -n -m x)", "eval 'git commit -n -m x'",
     "env -S 'git commit -n -m x'", "sudo git commit -n -m x", "timeout 10 git commit -n -m x",
+    "cat <<EOF > f\ndon't\nEOF\ngit commit -n -m x",  # an apostrophe in a here-document hides nothing
+    "cat <<-EOF\n\t$(git commit -n -m x)\n\tEOF",  # an unquoted here-document runs its substitutions
 ]
 ALLOWED = [
     "git commit -m \"-n\"", "git commit -m '--no-verify'", "git commit -m -n", "git status -uno",
@@ -50,6 +52,8 @@ ALLOWED = [
     "chmod +x .git/hooks/pre-commit", "git merge -n main", "git rebase -x 'make test' main",
     "git commit -F msg.txt", "git commit --message='-n'", "command -v git", "git config user.name x",
     "git commit -m x 2>&1 | tail -1", "GIT_TRACE=1 git push origin feat/x",
+    "git commit -F - <<'EOF'\nfeat: document git commit --no-verify\ndon't\nEOF",
+    "cat <<'EOF'\n$(git commit -n -m x)\nEOF",
 ]
 
 

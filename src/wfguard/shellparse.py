@@ -87,6 +87,25 @@ def _matching(s: str, i: int, open_: str, close: str) -> int:
     return len(s)
 
 
+def _substitutions(text: str) -> list[str]:
+    """The commands inside ``$(...)`` and backticks of a here-document line."""
+    out = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$(", i):
+            end = _matching(text, i + 2, "(", ")")
+            out.append(text[i + 2:end - 1])
+            i = end
+        elif text[i] == "`":
+            end = text.find("`", i + 1)
+            end = len(text) if end < 0 else end
+            out.append(text[i + 1:end])
+            i = end + 1
+        else:
+            i += 1
+    return out
+
+
 def parse(s: str, env: dict[str, str] | None = None) -> Parsed:
     """Split ``s`` into simple commands of unquoted words. ``env`` holds variables assigned
     earlier in the line, substituted where they are expanded."""
@@ -140,6 +159,24 @@ def parse(s: str, env: dict[str, str] | None = None) -> Parsed:
             return "$", True, k
         name = s[j + 1:k]
         return (env[name], True, k) if name in env else ("", False, k)
+
+    heredocs: list[tuple[str, bool, bool]] = []  # (delimiter, strip tabs, quoted) awaiting a newline
+
+    def skip_heredocs(j: int) -> int:
+        """Past the bodies of the here-documents the line opened; an unquoted body's command
+        substitutions run, so their text is parsed too."""
+        for delimiter, strip, quoted in heredocs:
+            while j < n:
+                end = s.find("\n", j)
+                end = n if end < 0 else end
+                line = s[j:end]
+                j = end + 1
+                if (line.lstrip("\t") if strip else line) == delimiter:
+                    break
+                if not quoted:
+                    nested.extend(_substitutions(line))
+        heredocs.clear()
+        return j
 
     while i < n:
         c = s[i]
@@ -215,10 +252,18 @@ def parse(s: str, env: dict[str, str] | None = None) -> Parsed:
             k = j
             while k < n and s[k] not in " \t\n;&|()<>":
                 k += 1
+            if s.startswith("<<", i) and not s.startswith("<<<", i):  # a here-document
+                target = s[j:k]
+                quoted = any(q in target for q in "'\"\\")
+                heredocs.append((target.replace("'", "").replace('"', "").replace("\\", ""),
+                                 s.startswith("<<-", i), quoted))
             i = k
         else:
             op = next((o for o in OPERATORS if s.startswith(o, i)), None)
-            if op is not None:
+            if op == "\n" and heredocs:
+                end_command()
+                i = skip_heredocs(i + 1)
+            elif op is not None:
                 end_command()
                 i += len(op)
             else:
