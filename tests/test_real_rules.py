@@ -12,15 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHANGELOG_CONFIG as RELEASE_CONFIG
 from conftest import GitRepo, result_of
-
-RELEASE_CONFIG = """\
-version: 1
-extends: [changelog-fragments, conventional-commits]
-rules:
-  changelog:
-    paths: ["src/**"]
-"""
 
 
 def git_commit(repo: GitRepo, message: str) -> subprocess.CompletedProcess[str]:
