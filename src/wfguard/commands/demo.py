@@ -121,6 +121,6 @@ def run(directory: str | None = None) -> int:
 
     good = all(ok)
     d.step("Done" if good else "Something went wrong",
-           f"The demo repository is at {work} "
+           f"The demo repository is at {work}\n"  # two lines, not a wrapped sentence
            "On your own repository: wfguard init, then wfguard ship -m 'feat: ...'.")
     return 0 if good else 1
