@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 STAGES = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
 HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
@@ -23,7 +23,7 @@ class RuleConfig(NamedTuple):
     paths: tuple[str, ...] | None
     ignore: tuple[str, ...]
     stages: tuple[str, ...]
-    severity: str
+    severity: Literal["error", "warning"]
     skip: SkipPolicy
     why: str
     fix: str | None

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from .rules.base import Message
 
 STATUSES = ("pass", "fail", "skip", "not-applicable")
 
 
+ResultStatus = Literal["pass", "fail", "skip", "not-applicable"]
+Severity = Literal["error", "warning"]
+
+
 class Result(NamedTuple):
     rule: str
     kind: str
-    status: str
-    severity: str
+    status: ResultStatus
+    severity: Severity
     messages: tuple[Message, ...]
     why: str
     fix: str

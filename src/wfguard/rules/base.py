@@ -18,8 +18,11 @@ class Message(NamedTuple):
     level: Literal["finding", "note"] = "finding"
 
 
+Status = Literal["pass", "fail", "not-applicable"]
+
+
 class Outcome(NamedTuple):
-    status: str  # pass | fail | not-applicable
+    status: Status
     messages: tuple[Message, ...] = ()
     next: tuple[str, ...] = ()
 
