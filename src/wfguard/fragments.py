@@ -28,10 +28,6 @@ class Fragment(NamedTuple):
     counter: int | None
     ext: str | None
 
-    @property
-    def orphan(self) -> bool:
-        return self.name.startswith("+")
-
 
 def is_ignored_file(filename: str, path: str | None = None, ignore: Sequence[str] = ()) -> bool:
     """README*, .gitkeep, hidden files and ``fragments.ignore`` matches live in the folder but

@@ -39,7 +39,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     repo = discover()
     source = WorkTree(repo.root)
     if not (repo.root / CONFIG_NAME).is_file():
-        return without_workflow(repo, name)
+        return without_workflow(repo, name, start)
     config = load(source, repo.state_dir)
     if not config.for_stage(name):
         return 0  # nothing to do at this stage: the cheapest possible hook
@@ -82,19 +82,22 @@ def adopting(repo: Repo, cs: changeset.ChangeSet) -> bool:
     return resolve(repo.root, "HEAD") is not None
 
 
-def without_workflow(repo: Repo, name: str) -> int:
+def without_workflow(repo: Repo, name: str, start: float) -> int:
     """A branch whose tree has no workflow (it predates the adoption): nothing to check, unless
     the staged change is what deletes the workflow."""
     if name in ("pre-commit", "commit-msg"):
         proc = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=D", "--", CONFIG_NAME],
                        repo.root, check=False)
         if CONFIG_NAME in git.split_z(proc.stdout):
-            sys.stderr.write(
-                f"✗ workflow-weakened fail (error)\n    this commit deletes {CONFIG_NAME}: every rule of the "
-                "workflow would stop applying\n"
-                f"    fix: git restore --staged --worktree -- {CONFIG_NAME}\n"
-                "wfguard: nothing was changed: your staged work is exactly as it was.\n")
-            return 1
+            from . import weaken
+            from .report import Result
+            from .rules.base import Message
+
+            deleted = Result(weaken.RULE_ID, "workflow", "fail", "error",
+                             (Message(f"this commit deletes {CONFIG_NAME}: every rule of the workflow would stop "
+                                      "applying", CONFIG_NAME),),
+                             weaken.WHY, f"git restore --staged --worktree -- {CONFIG_NAME}")
+            return finish(repo, [Report(name, None, None, (deleted,))], name, start)
     elif name == "pre-push":
         sys.stdin.read()
     if name != "pre-commit":  # one line per commit: commit-msg says it
@@ -299,7 +302,7 @@ def pre_receive(args: Sequence[str], start: float) -> int:
             from . import weaken
 
             tip = CommitSource(repo.root, head)
-            weakened = weaken.evaluate(config, partial(load, tip, repo.state_dir), cs, "pre-receive")
+            weakened = weaken.evaluate(config, partial(load, tip, repo.state_dir), cs)
             if weakened is not None:
                 report = report._replace(results=(*report.results, weakened))
         reports.append(report)

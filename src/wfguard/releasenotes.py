@@ -95,14 +95,6 @@ def render(version: str, date: str, secs: Sequence[Section], *, rst: bool = Fals
     return "\n".join(lines)
 
 
-def notes(secs: Sequence[Section]) -> str:
-    """The release notes without the version heading, as Markdown (for a release page)."""
-    lines: list[str] = []
-    for sec in secs:
-        lines += [f"### {sec.heading}", "", *(_bullet(e) for e in sec.entries), ""]
-    return "\n".join(lines).strip("\n") + "\n" if lines else "No significant changes.\n"
-
-
 # --- reading the existing changelog --------------------------------------------------------
 
 class Heading(NamedTuple):

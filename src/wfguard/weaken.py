@@ -81,7 +81,7 @@ def touches_workflow(cs: ChangeSet) -> bool:
     return any(p.endswith((".yml", ".yaml")) for cp in cs.paths for p in (cp.path, cp.old_path or ""))
 
 
-def evaluate(base: Config, load_head: Callable[[], Config], cs: ChangeSet, stage: str) -> Result | None:
+def evaluate(base: Config, load_head: Callable[[], Config], cs: ChangeSet) -> Result | None:
     """The ``workflow-weakened`` result for a change judged by ``base`` (None: nothing to say)."""
     if not touches_workflow(cs):
         return None

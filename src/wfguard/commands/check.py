@@ -134,7 +134,7 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
         from .. import weaken
 
         extra.append(weaken.evaluate(
-            config, lambda: config_mod.load(config_mod.Commit(repo.root, rng.head), repo.state_dir), cs, "ci"))
+            config, lambda: config_mod.load(config_mod.Commit(repo.root, rng.head), repo.state_dir), cs))
     found = tuple(r for r in extra if r is not None)
     if found:
         report = report._replace(results=(*report.results, *found))
