@@ -1,12 +1,17 @@
-"""Per-commit hook overhead: wfguard vs lefthook vs pre-commit, each against no hook.
+"""Per-commit hook overhead, like for like: wfguard vs lefthook vs prek vs pre-commit.
 
-    bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py
+    bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py [ROUNDS]
 
-One synthetic repository (5,000 files, 1,200 commits) is copied four times; a staged change of
-20 files under src/ plus a changelog fragment is committed in each with `git commit`, rounds
-alternating the four copies. The same two rules are configured in each tool: a changelog
-fragment is required when src/ changes, and the message must be a Conventional Commit.
-lefthook's Go binary is called directly (LEFTHOOK_BIN), so its Python wrapper does not count.
+One synthetic repository (5,000 files, 1,200 commits) is copied once per tool; a staged change
+of 20 files under src/ plus a changelog fragment is committed with `git commit`, rounds
+alternating the copies. Every tool runs the same hooks with the same rules:
+
+- case "one hook": a pre-commit hook with one rule (a change under src/ needs a fragment);
+- case "two hooks": that, plus a commit-msg hook whose rule is one header regex.
+
+wfguard's rules are configured to be those rules (its changelog rule at pre-commit, a
+`pattern` rule rather than the full Conventional Commits preset); the peers run the same check as
+a shell script and a regex. lefthook's and prek's native binaries are called directly.
 """
 
 from __future__ import annotations
@@ -24,6 +29,31 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 BIN = WORK / "venv" / "bin"
 MESSAGE = "feat(api): add the export endpoint"
+
+
+REGEX = r"^(build|chore|ci|docs|feat|fix|perf|refactor|revert|style|test)(\([^)]*\))?!?: \S"
+CASES = {"one hook": ("pre-commit",), "two hooks": ("pre-commit", "commit-msg")}
+
+
+def configs(stages: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Each tool's config file name and text for the hooks in ``stages``."""
+    two = "commit-msg" in stages
+    wf = ("version: 1\nrules:\n  changelog:\n    kind: changelog\n    paths: [\"src/**\"]\n"
+          "    fragments: {dir: changelog.d}\n    stages: [pre-commit]\n")
+    lh = ("pre-commit:\n  commands:\n    changelog:\n      glob: \"src/**\"\n"
+          "      run: sh bench-changelog-check.sh\n")
+    pc = ("repos:\n  - repo: local\n    hooks:\n      - id: changelog\n        name: changelog fragment\n"
+          "        language: system\n        entry: sh bench-changelog-check.sh\n        pass_filenames: false\n"
+          "        files: ^src/\n        stages: [pre-commit]\n")
+    if two:
+        wf += f"  header:\n    kind: commit-message\n    pattern: '{REGEX}'\n    stages: [commit-msg]\n"
+        grep = REGEX.replace("\\S", "[^ ]").replace(": ", "[:] ")  # the same regex in ERE, YAML-safe
+        lh += f"commit-msg:\n  commands:\n    header:\n      run: grep -Eq '{grep}' {{1}}\n"
+        pc += (f"      - id: header\n        name: header\n        language: pygrep\n        entry: '{REGEX}'\n"
+               "        args: [--negate]\n        stages: [commit-msg]\n")
+    pc = f"default_install_hook_types: [{', '.join(stages)}]\n" + pc
+    return {"wfguard": (".wfguard.yml", wf), "lefthook": ("lefthook.yml", lh),
+            "prek": (".pre-commit-config.yaml", pc), "pre-commit": (".pre-commit-config.yaml", pc)}
 
 
 def lefthook_binary() -> Path:
@@ -44,28 +74,44 @@ def stage_change(repo: Path) -> str:
     return base
 
 
-def main() -> None:
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 21
-    template = build(WORK / "hooks-template", files=5000, commits=1200)
-    shutil.copy(HERE / "config" / "changelog-check.sh", template / "bench-changelog-check.sh")
-    env = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com",
-           "LEFTHOOK_BIN": str(lefthook_binary()), "PATH": f"{BIN}:{os.environ['PATH']}"}
+def git_processes(tool: Tool) -> int:
+    """How many git processes one hooked `git commit` starts besides itself (GIT_TRACE to a file
+    catches those the hooks start with their output captured)."""
+    assert tool.setup is not None
+    tool.setup()  # back to the staged change, as before every timed run
+    trace = WORK / "git-trace.log"
+    trace.unlink(missing_ok=True)
+    proc = subprocess.run(tool.argv, cwd=tool.cwd, capture_output=True,
+                          env={**os.environ, **tool.env, "GIT_TRACE": str(trace)}, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{tool.name}: the traced commit failed: {proc.stderr.decode()[-500:]}")
+    tool.setup()
+    lines = trace.read_text(errors="replace").splitlines() if trace.exists() else []
+    return sum(1 for line in lines if "trace: built-in: git" in line) - 1
+
+
+def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> list[str]:
+    stages = CASES[case]
+    cfg = configs(stages)
     repos: dict[str, Path] = {}
-    for name in ("none", "wfguard", "lefthook", "pre-commit"):
+    for name in ("none", "wfguard", "lefthook", "prek", "pre-commit"):
         repo = WORK / f"hooks-{name}"
         if repo.exists():
             shutil.rmtree(repo)
         shutil.copytree(template, repo, symlinks=True)
         repos[name] = repo
-    subprocess.run([str(BIN / "wfguard"), "install"], cwd=repos["wfguard"], check=True, env={**os.environ, **env})
-    shutil.copy(HERE / "config" / "lefthook.yml", repos["lefthook"] / "lefthook.yml")
-    subprocess.run([str(lefthook_binary()), "install"], cwd=repos["lefthook"], check=True,
-                   env={**os.environ, **env}, stdout=subprocess.DEVNULL)
-    shutil.copy(HERE / "config" / "pre-commit-config.yaml", repos["pre-commit"] / ".pre-commit-config.yaml")
+        if name != "none":
+            filename, text = cfg[name]
+            (repo / filename).write_text(text)
+    full = {**os.environ, **env}
+    subprocess.run([str(BIN / "wfguard"), "install"], cwd=repos["wfguard"], check=True, env=full,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([str(lefthook_binary()), "install"], cwd=repos["lefthook"], check=True, env=full,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([str(BIN / "prek"), "install", *(a for s in stages for a in ("-t", s))], cwd=repos["prek"],
+                   check=True, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(BIN / "pre-commit"), "install", "--install-hooks"], cwd=repos["pre-commit"], check=True,
-                   env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+                   env=full, stdout=subprocess.DEVNULL)
     tools = []
     for name, repo in repos.items():
         base = stage_change(repo)
@@ -77,27 +123,46 @@ def main() -> None:
     times = alternate(tools, rounds, warmup=3)
     med = {name: median_ms(t) for name, t in times.items()}
     over = {name: med[name] - med["none"] for name in med if name != "none"}
-    print({k: round(v, 1) for k, v in med.items()}, file=sys.stderr)
-    w, lh, pc = over["wfguard"], over["lefthook"], over["pre-commit"]
-    lines = [
-        "## Hook overhead per commit: wfguard vs lefthook vs pre-commit",
+    traced = {t.name: git_processes(t) for t in tools}
+    procs = {name: n - traced["none"] for name, n in traced.items()}  # beyond what the commit itself starts
+    print(case, {k: round(v, 1) for k, v in med.items()}, procs, file=sys.stderr)
+    w = over["wfguard"]
+    rows = [f"| {name} | {med[name]:.1f} ms | {over[name]:.1f} ms | {w / over[name]:.2f} | {procs[name]} |"
+            for name in ("lefthook", "prek", "pre-commit")]
+    return [
+        f"### {case}: {' + '.join(stages)}",
         "",
-        f"Machine: {machine()}. {rounds} alternated rounds of `git commit` per tool; medians.",
+        "| tool | `git commit` (median) | overhead vs no hook | wfguard / tool | git processes |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| no hook | {med['none']:.1f} ms | — | — | — |",
+        f"| wfguard | {med['wfguard']:.1f} ms | {w:.1f} ms | 1.00 | {procs['wfguard']} |",
+        *rows,
+        "",
+    ]
+
+
+def main() -> None:
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+    template = build(WORK / "hooks-template", files=5000, commits=1200)
+    shutil.copy(HERE / "config" / "changelog-check.sh", template / "bench-changelog-check.sh")
+    env = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com",
+           "LEFTHOOK_BIN": str(lefthook_binary()), "PATH": f"{BIN}:{os.environ['PATH']}"}
+    lines = [
+        "## Hook overhead per commit, like for like: wfguard vs lefthook, prek and pre-commit",
+        "",
+        f"Machine: {machine()}. {rounds} alternated rounds of `git commit` per tool and case; medians.",
         "Reproduce: `bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py`",
         "",
-        "| tool | `git commit` (median) | overhead vs no hook |",
-        "| --- | ---: | ---: |",
-        f"| no hook | {med['none']:.1f} ms | — |",
-        f"| wfguard | {med['wfguard']:.1f} ms | {w:.1f} ms |",
-        f"| lefthook | {med['lefthook']:.1f} ms | {lh:.1f} ms |",
-        f"| pre-commit | {med['pre-commit']:.1f} ms | {pc:.1f} ms |",
-        "",
-        f"Ratios of overhead: **wfguard / lefthook = {w / lh:.2f}**, **wfguard / pre-commit = {w / pc:.2f}**.",
-        "",
+        "Every tool runs the same hooks with the same rules (see the script's docstring); the",
+        "overhead is the median `git commit` minus the median commit with no hook. \"git processes\"",
+        "counts the git commands one hooked commit starts besides the commit itself (GIT_TRACE).",
         "Repository: 5,000 files, 1,200 commits; staged: 20 files under src/ and one fragment.",
-        "wfguard runs both rules in one `commit-msg` hook; lefthook and pre-commit each run a",
-        "`pre-commit` hook (the changelog script) and a `commit-msg` hook (a grep of the message).",
+        "",
     ]
+    for case in CASES:
+        lines += run_case(case, template, rounds, env)
     update_results("hooks", "\n".join(lines))
     print("\n".join(lines))
 

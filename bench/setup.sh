@@ -9,7 +9,7 @@ if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
 fi
 "$work/venv/bin/pip" install -q --upgrade pip
-"$work/venv/bin/pip" install -q "$here/.." commitizen pre-commit lefthook
+"$work/venv/bin/pip" install -q "$here/.." commitizen pre-commit lefthook prek
 if ! command -v npm >/dev/null 2>&1; then
   echo "npm is needed for commitlint (apt-get install -y npm)" >&2
   exit 2
