@@ -169,17 +169,45 @@ def test_validate_a_file_elsewhere_with_relative_extends(repo: GitRepo, tmp_path
 
 
 def test_every_rule_kind_is_described_once() -> None:
-    """The kind table is the one source: the schema, validation and defaults follow it."""
+    """A kind's module is the one source: the shipped schema is derived from the kinds' own
+    SCHEMA tables, and every kind provides what the loader, the engine and the docs read."""
     import json
 
     from wfguard.config import validate
+    from wfguard.config.schema import derived, text
     from wfguard.resources import schema_text
-    from wfguard.rules import KINDS, rule_class
+    from wfguard.rules import KINDS, kind_module, rule_class
 
-    schema = json.loads(schema_text())
+    assert json.loads(schema_text()) == derived(), "run: python -m wfguard.config.schema --write"
+    assert schema_text() == text()
+    schema = derived()
     assert schema["$defs"]["rule"]["properties"]["kind"]["enum"] == list(KINDS)
-    assert sorted(k[: -len("-fields")] for k in schema["$defs"] if k.endswith("-fields")) == sorted(KINDS)
     assert tuple(KINDS) == validate.KINDS
-    for kind, spec in KINDS.items():
-        assert rule_class(kind).kind == kind and spec.default_stages
-    assert [k for k, spec in KINDS.items() if spec.runs_code] == ["command"]
+    for kind in KINDS:
+        module = kind_module(kind)
+        assert rule_class(kind).kind == kind and module.DEFAULT_STAGES
+        assert set(schema["$defs"][f"{kind}-fields"]["properties"]) == set(module.Options._fields)  # type: ignore[attr-defined]
+    assert [k for k in KINDS if kind_module(k).RUNS_CODE] == ["command"]
+
+
+@pytest.mark.parametrize(("kind", "fields", "expected"), [
+    ("forbid", {"content": "BEGIN", "max_size": "1KB"}, {"files": [], "content": ["BEGIN"], "max_size": 1024}),
+    ("branch", {"protected": "main"}, {"protected": ["main"]}),
+    ("co-change", {"if_changed": "a/**", "then_change": ["b"]}, {"if_changed": ["a/**"], "then_change": ["b"]}),
+    ("command", {"run": ["pytest"]}, {"run": ["pytest"], "timeout": 600, "pass_files": False}),
+    ("commit-message", {"preset": "conventional"}, {"preset": "conventional", "types": [],
+                                                   "require_trailers": [], "forbid_subjects": []}),
+])
+def test_kind_options_parse_and_round_trip(kind: str, fields: dict[str, object], expected: dict[str, object]) -> None:
+    """parse fills defaults once; the cached JSON loads back to the same typed value."""
+    from wfguard.errors import ConfigError
+    from wfguard.rules import kind_module, options
+
+    def fail(key: str, message: str, sub: tuple[str | int, ...] = ()) -> ConfigError:
+        return ConfigError(message, path=key)
+
+    module = kind_module(kind)
+    value = module.parse(fields, fail)
+    assert options.to_json(value) == expected
+    assert type(value).load(options.to_json(value)) == value
+

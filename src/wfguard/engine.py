@@ -60,7 +60,7 @@ def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None
     asked = dict(skips.requests(cs, env or {}))
     if no_exec:
         for rule in config.rules:
-            if rule_kinds.KINDS[rule.kind].runs_code:
+            if rule_kinds.kind_module(rule.kind).RUNS_CODE:
                 asked[rule.id] = [skips.Request("no-exec", "command rules are not run with --no-exec")]
     results = []
     for rule in config.for_stage(cs.stage):

@@ -12,7 +12,7 @@ from .engine import matched_paths
 from .errors import NeedsChoice, WfguardError
 from .model import Config, RuleConfig
 from .rules.base import Context
-from .rules.changelog import ChangelogRule
+from .rules.changelog import ChangelogRule, fragments_of
 
 
 class Fix(NamedTuple):
@@ -24,16 +24,17 @@ class Fix(NamedTuple):
 
 def fragment_type(rule: RuleConfig, message: str, explicit: str | None) -> str | None:
     """The fragment type: --type, else the mapping from the Conventional Commits type."""
-    frag = rule.options["fragments"]
+    frag = fragments_of(rule)
+    assert frag is not None, "only changelog rules in fragments mode ask for a type"
     if explicit:
-        if explicit not in frag["types"]:
+        if explicit not in frag.types:
             raise WfguardError(f"--type {explicit!r} is not a fragment type of rule {rule.id!r}; "
-                               f"expected one of: {', '.join(frag['types'])}")
+                               f"expected one of: {', '.join(frag.types)}")
         return explicit
     header = conventional.parse_header(message.split("\n", 1)[0])
     if header is None:
         return None
-    mapped: str | None = frag["commit_types"].get(header.type)
+    mapped: str | None = frag.commit_types.get(header.type)
     return mapped
 
 
@@ -72,7 +73,8 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
          only: str | None = None) -> list[Fix]:
     fixes: list[Fix] = []
     for rule in config.rules:
-        if rule.kind != "changelog" or (only and rule.id != only) or "fragments" not in rule.options:
+        frag = fragments_of(rule)
+        if frag is None or (only and rule.id != only):
             continue
         if not needs_fragment(rule, cs):
             continue
@@ -80,15 +82,14 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
             raise WfguardError(f"{rule.id}: the fragment is written from the commit message",
                                hint="pass -m 'feat: what changed' (or commit first, then run wfguard fix)")
         kind = fragment_type(rule, message, ftype)
-        frag = rule.options["fragments"]
         if kind is None:
             raise NeedsChoice(
                 f"{rule.id}: cannot tell the fragment type from {message.splitlines()[0]!r}",
-                hint=f"pass --type, one of: {', '.join(frag['types'])}")
+                hint=f"pass --type, one of: {', '.join(frag.types)}")
         header = conventional.parse_header(message.split("\n", 1)[0])
         slug = conventional.slug(header.subject if header else message.split("\n", 1)[0])[:60].strip("-")
-        ext = frag["extensions"][0] if frag["extensions"] else None
-        rel = unique_name(cs.root, frag["dir"], slug, kind, ext, {f.path for f in fixes})
+        ext = frag.extensions[0] if frag.extensions else None
+        rel = unique_name(cs.root, frag.dir, slug, kind, ext, {f.path for f in fixes})
         fixes.append(Fix(rule.id, rel, fragment_text(message), f"wrote the changelog fragment {rel}"))
     return fixes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,6 +20,31 @@ _NAME = re.compile(r"^\+?[A-Za-z0-9._-]+$")
 _HOUSEKEEPING = frozenset({".gitignore", ".gitkeep", ".keep"})
 # a towncrier template kept beside the fragments: never a fragment when it has no known type
 _TEMPLATE = re.compile(r"template|\.(?:j2|jinja2?)$", re.IGNORECASE)
+
+
+class Fragments(NamedTuple):
+    """A changelog rule's fragment settings, defaults filled in (see ``rules.changelog.parse``)."""
+
+    dir: str
+    types: tuple[str, ...]
+    extensions: tuple[str, ...]
+    output: str
+    headings: Mapping[str, str]
+    commit_types: Mapping[str, str]  # Conventional Commits type -> fragment type
+    ignore: tuple[str, ...] = ()
+    build: tuple[str, ...] | None = None  # the project's own renderer, {version}/{date} filled in
+    allow_empty: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Fragments:
+        d = dict(data)
+        return cls(
+            dir=str(d["dir"]).rstrip("/"), types=tuple(d["types"]), extensions=tuple(d["extensions"]),
+            output=d["output"], headings=dict(d.get("headings") or {}),
+            commit_types=dict(d.get("commit_types") or {}), ignore=tuple(d.get("ignore") or ()),
+            build=tuple(d["build"]) if d.get("build") else None,
+            allow_empty=tuple(d.get("allow_empty") or ()),
+        )
 
 
 class Fragment(NamedTuple):
@@ -104,16 +129,16 @@ def _error(message: str, **kw: Any) -> Exception:
     return WfguardError(message, **kw)
 
 
-def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragment, str]]:
+def pending_fragments(root: Path, frag: Fragments) -> list[tuple[str, Fragment, str]]:
     """(path, fragment, body) of every fragment in the folder; refuses bad or empty ones."""
-    folder = root / frag["dir"]
+    folder = root / frag.dir
     if folder.exists() and root.resolve() not in folder.resolve().parents:
-        raise _error(f"{frag['dir']} resolves outside the repository ({folder.resolve()}); nothing was changed")
-    allow_empty = set(frag.get("allow_empty") or ())
+        raise _error(f"{frag.dir} resolves outside the repository ({folder.resolve()}); nothing was changed")
+    allow_empty = set(frag.allow_empty)
     found, bad = [], []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        rel = f"{frag['dir']}/{path.name}"
-        parsed = classify(path.name, rel, frag["types"], frag["extensions"], frag.get("ignore") or ())
+        rel = f"{frag.dir}/{path.name}"
+        parsed = classify(path.name, rel, frag.types, frag.extensions, frag.ignore)
         if parsed is None:
             continue
         source = path
@@ -124,7 +149,7 @@ def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragm
             source = folder / target
             if "/" in target or target in (".", "..") or source.is_symlink() or not source.is_file():
                 bad.append(f"{path.name} is a symlink to {target!r}: a fragment may link only to another "
-                           f"file in {frag['dir']}/")
+                           f"file in {frag.dir}/")
                 continue
         elif not path.is_file():
             continue
@@ -137,6 +162,6 @@ def pending_fragments(root: Path, frag: dict[str, Any]) -> list[tuple[str, Fragm
             continue
         found.append((rel, parsed, body))
     if bad:
-        raise _error(f"{len(bad)} file(s) in {frag['dir']}/ are not valid fragments; nothing was changed",
+        raise _error(f"{len(bad)} file(s) in {frag.dir}/ are not valid fragments; nothing was changed",
                            details=tuple(bad), hint="rename them, or list them under fragments.ignore")
     return found

@@ -233,10 +233,12 @@ def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpda
     results = []
     for u in updates:
         if u.local_sha == ZERO:
+            from .rules.branch import Options as BranchOptions
+
             name = u.remote_ref.removeprefix("refs/heads/")
             for rule in config.rules:
                 if (rule.kind == "branch" and stage in rule.stages and u.remote_ref.startswith("refs/heads/")
-                        and match_branch(rule.options.get("protected") or (), name)):
+                        and match_branch(BranchOptions.load(rule.options).protected, name)):
                     results.append(Result(rule.id, rule.kind, "fail", "error",
                                           (Message(f"deleting the protected branch {name!r}"),), rule.why,
                                           "protected branches are removed by an administrator, not by a push"))

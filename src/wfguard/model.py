@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-STAGES = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
+Stage = Literal["pre-commit", "commit-msg", "pre-push", "ci", "pre-receive"]
+STAGES: tuple[Stage, ...] = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
 HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
 
 COMMON_FIELDS = ("kind", "paths", "ignore", "stages", "severity", "skip", "why", "fix", "enabled")

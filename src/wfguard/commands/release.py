@@ -10,15 +10,17 @@ from pathlib import Path
 
 from .. import git, releasenotes
 from ..errors import WfguardError
-from ..fragments import pending_fragments
+from ..fragments import Fragments, pending_fragments
 from ..model import RuleConfig
+from ..rules.changelog import fragments_of
 from .common import emit, load_config, open_repo, to_json
 
 
-def _rule(rules: tuple[RuleConfig, ...]) -> RuleConfig:
+def _rule(rules: tuple[RuleConfig, ...]) -> tuple[RuleConfig, Fragments]:
     for rule in rules:
-        if rule.kind == "changelog" and "fragments" in rule.options:
-            return rule
+        frag = fragments_of(rule)
+        if frag is not None:
+            return rule, frag
     raise WfguardError("no changelog rule with fragments in this workflow",
                        hint="extend changelog-fragments in .wfguard.yml")
 
@@ -50,19 +52,18 @@ def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None
 def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int:
     day = _check_version(version, date)
     repo = open_repo()
-    rule = _rule(load_config(repo).rules)
-    frag = rule.options["fragments"]
+    _, frag = _rule(load_config(repo).rules)
     found = pending_fragments(repo.root, frag)
-    output = repo.root / frag["output"]
+    output = repo.root / frag.output
     current = output.read_text(encoding="utf-8") if output.exists() else ""
     if releasenotes.has_version(current, version):
-        raise WfguardError(f"{frag['output']} already has a section for {version}; nothing was changed")
-    rst = releasenotes.is_rst(frag["output"])
+        raise WfguardError(f"{frag.output} already has a section for {version}; nothing was changed")
+    rst = releasenotes.is_rst(frag.output)
     title_char, sub_char = releasenotes.rst_adornments(current) if rst else ("=", "-")
-    secs = releasenotes.sections(found, frag["types"], frag["headings"])
+    secs = releasenotes.sections(found, frag.types, frag.headings)
     section = releasenotes.render(version, day, secs, rst=rst, title_char=title_char, sub_char=sub_char)
-    tool = frag.get("build")
-    data = {**releasenotes.as_json(version, day, secs), "output": frag["output"],
+    tool = frag.build
+    data = {**releasenotes.as_json(version, day, secs), "output": frag.output,
             "removed": [] if draft else [p for p, _, _ in found], "draft": draft,
             "built_by": " ".join(tool) if tool else "wfguard",
             "next": [] if draft else [f'git commit -m "chore: release {version}"']}
@@ -71,7 +72,7 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
             _run_build_tool(repo.root, list(tool), version, day)
         else:
             output.write_text(releasenotes.insert(current, section, rst=rst), encoding="utf-8")
-        git.run(["add", "--", frag["output"]], repo.root)
+        git.run(["add", "--", frag.output], repo.root)
         for rel, _, _ in found:
             if os.path.lexists(repo.root / rel):  # a build tool may have removed it already
                 git.run(["rm", "-q", "-f", "--ignore-unmatch", "--", rel], repo.root)
@@ -86,6 +87,6 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
         if not tool:
             emit(section, None)
         by = f" with `{data['built_by']}`" if tool else ""
-        emit(f"✓ wrote {version} to {frag['output']}{by} and removed {len(found)} fragment(s) "
+        emit(f"✓ wrote {version} to {frag.output}{by} and removed {len(found)} fragment(s) "
              "(staged: review with git diff --cached)", None)
     return 0

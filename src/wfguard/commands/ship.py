@@ -25,6 +25,9 @@ from ..render import text
 from ..render.style import Styler, use_color
 from ..repo import Repo, current_branch, resolve
 from ..report import Report, Result
+from ..rules.branch import Options as BranchOptions
+from ..rules.changelog import fragments_of
+from ..rules.commit_message import Options as MessageOptions
 from .common import load_config, open_repo
 
 
@@ -58,7 +61,7 @@ class Ship:
         globs = [self.config.ship.base]
         for rule in self.config.rules:
             if rule.kind == "branch":
-                globs += list(rule.options.get("protected") or ())
+                globs += BranchOptions.load(rule.options).protected
         return match_branch(globs, branch)
 
     def branch_name(self, message: str) -> str:
@@ -140,13 +143,14 @@ def scratch_index(repo: Repo) -> Iterator[None]:
 def _ask_message(config: Config) -> str:
     from rich.prompt import Prompt
 
-    preset = [r for r in config.rules if r.kind == "commit-message" and r.options.get("preset")]
+    preset = [o for o in (MessageOptions.load(r.options) for r in config.rules
+                          if r.kind == "commit-message") if o.preset]
     if not preset:  # the repository keeps no Conventional Commits: ask for a plain message
         text = Prompt.ask("commit message")
         if not text.strip():
             raise WfguardError("no commit message given: nothing was changed")
         return text.strip()
-    types = list(preset[0].options.get("types") or conventional.TYPES)
+    types = list(preset[0].commit_types)
     ctype = Prompt.ask("type of change", choices=types, default="feat" if "feat" in types else types[0])
     scope = Prompt.ask("scope (optional)", default="")
     subject = Prompt.ask("describe it (lower case, no full stop)")
@@ -159,8 +163,9 @@ def _ask_type(config: Config) -> str:
     from rich.prompt import Prompt
 
     for rule in config.rules:
-        if rule.kind == "changelog" and "fragments" in rule.options:
-            types = list(rule.options["fragments"]["types"])
+        frag = fragments_of(rule)
+        if frag is not None:
+            types = list(frag.types)
             return Prompt.ask("changelog fragment type", choices=types, default=types[0])
     raise WfguardError("no changelog rule with fragments")
 

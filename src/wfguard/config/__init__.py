@@ -18,6 +18,8 @@ from .sources import CONFIG_NAME, Commit, File, Source, WorkTree
 __all__ = ["CONFIG_NAME", "Commit", "File", "Source", "WorkTree", "load", "load_uncached"]
 
 _CACHE_FILE = "config-cache.json"
+# bumped when the stored config changes shape, so a development install never reads an old one
+_CACHE_KEY = f"{__version__}/2"
 _BUILTIN = "<builtin>/"
 
 
@@ -62,7 +64,7 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         files = cached["files"]
-        if cached.get("version") == __version__ and files.get(CONFIG_NAME) == _text(raw):
+        if cached.get("version") == _CACHE_KEY and files.get(CONFIG_NAME) == _text(raw):
             builtin_dir = Path(cached["builtin_dir"])
             for rel, content in files.items():
                 if rel != CONFIG_NAME:
@@ -74,7 +76,7 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # a missing or damaged cache is rebuilt
     config, read = load_uncached(source)
-    entry = {"version": __version__, "files": {rel: _text(b) for rel, b in read.items()},
+    entry = {"version": _CACHE_KEY, "files": {rel: _text(b) for rel, b in read.items()},
              "builtin_dir": str(workflows_dir()), "config": config.to_dict()}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -9,32 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError, WfguardError
-from ..globs import check_glob
 from ..model import COMMON_FIELDS
 from ..resources import builtin_workflows, workflows_dir
-from ..rules import KINDS
-from ..sizes import parse_size
+from ..rules import kind_module, options
 from . import validate, yamlpos
 from .sources import CONFIG_NAME, Source
 from .yamlpos import Path
-
-FRAGMENT_DEFAULTS: dict[str, Any] = {
-    "dir": "changelog.d",
-    "types": ["feature", "bugfix", "removal", "doc", "misc"],
-    "extensions": ["md", "rst", "txt"],
-    "output": "CHANGELOG.md",
-}
-DEFAULT_HEADINGS = {
-    "feature": "Added", "bugfix": "Fixed", "removal": "Removed", "doc": "Documentation",
-    "misc": "Other", "security": "Security", "deprecation": "Deprecated", "change": "Changed",
-}
-DEFAULT_COMMIT_TYPES = {
-    "feat": "feature", "fix": "bugfix", "docs": "doc", "perf": "feature", "refactor": "misc",
-    "build": "misc", "ci": "misc", "chore": "misc", "style": "misc", "test": "misc",
-    "revert": "bugfix",
-}
-GLOB_FIELDS = ("paths", "ignore", "protected", "if_changed", "then_change", "files")
-REGEX_FIELDS = ("pattern", "forbid_subjects", "content")
 
 
 @dataclass
@@ -182,98 +162,25 @@ def _finish_rule(merged: _Merged, rule_id: str, fields: dict[str, Any]) -> dict[
     return _normalize(rule_id, fields, line_of)
 
 
-def _as_list(v: Any) -> list[Any]:
-    if v is None:
-        return []
-    return [v] if isinstance(v, str) else list(v)
-
-
 def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, Any]:
-    def fail(key: str, msg: str, sub: tuple[str | int, ...] = ()) -> ConfigError:
+    def fail(key: str, message: str, sub: tuple[str | int, ...] = ()) -> ConfigError:
         path: Path = ("rules", rule_id, key, *sub)
         label, line = line_of(path)
-        return ConfigError(msg, file=label, line=line, path=yamlpos.dotted(path))
+        return ConfigError(message, file=label, line=line, path=yamlpos.dotted(path))
 
-    kind = f["kind"]
-    opts = {k: v for k, v in f.items() if k not in COMMON_FIELDS}
-    for key in GLOB_FIELDS:
-        if key in f:
-            for i, g in enumerate(_as_list(f[key])):
-                problem = check_glob(g)
-                if problem:
-                    raise fail(key, problem, (i,) if isinstance(f[key], list) else ())
-            if key in opts:
-                opts[key] = _as_list(opts[key])
-    for key in REGEX_FIELDS:
-        if key in f:
-            for i, rx in enumerate(_as_list(f[key])):
-                problem = validate.check_regex(rx)
-                if problem:
-                    raise fail(key, problem, (i,) if isinstance(f[key], list) else ())
-            if key != "pattern":
-                opts[key] = _as_list(opts[key])
-    if kind == "changelog":
-        if "fragments" in opts and "file" in opts:
-            raise fail("file", "use either 'fragments' or 'file', not both")
-        if "file" not in opts:
-            frag = {**FRAGMENT_DEFAULTS, **(opts.get("fragments") or {})}
-            parts = frag["dir"].rstrip("/").replace("\\", "/").split("/")
-            frag["dir"] = frag["dir"].rstrip("/")
-            if frag["dir"].startswith(("/", "~")) or ".." in parts or any(p in ("", ".") for p in parts):
-                raise fail("fragments", f"fragments.dir {frag['dir']!r} must be a folder inside the repository, "
-                           "like changelog.d", ("dir",))
-            if "ignore" in frag:
-                frag["ignore"] = _as_list(frag["ignore"])
-                for i, g in enumerate(frag["ignore"]):
-                    problem = check_glob(g)
-                    if problem:
-                        raise fail("fragments", problem, ("ignore", i))
-            for i, t in enumerate(frag.get("allow_empty") or ()):
-                if t not in frag["types"]:
-                    raise fail("fragments", f"allow_empty names {t!r}, which is not in fragments.types",
-                               ("allow_empty", i))
-            frag["headings"] = {**{t: DEFAULT_HEADINGS.get(t, t.capitalize()) for t in frag["types"]},
-                                **frag.get("headings", {})}
-            commit_types = {k: v for k, v in DEFAULT_COMMIT_TYPES.items() if v in frag["types"]}
-            frag["commit_types"] = {**commit_types, **frag.get("commit_types", {})}
-            for ctype, ftype in frag["commit_types"].items():
-                if ftype not in frag["types"]:
-                    raise fail("fragments", f"commit type {ctype!r} maps to {ftype!r}, which is not "
-                               f"in fragments.types", ("commit_types", ctype))
-            opts["fragments"] = frag
-    elif kind == "commit-message":
-        if not any(k in opts for k in ("preset", "pattern", "subject_max", "require_trailers",
-                                       "forbid_subjects", "types")):
-            raise fail("kind", "a commit-message rule needs 'preset', 'pattern', 'subject_max', "
-                       "'require_trailers' or 'forbid_subjects'")
-    elif kind == "co-change":
-        for key in ("if_changed", "then_change"):
-            if key not in opts:
-                raise fail("kind", f"a co-change rule needs {key!r}")
-    elif kind == "forbid":
-        if not any(k in opts for k in ("files", "content", "max_size")):
-            raise fail("kind", "a forbid rule needs 'files', 'content' or 'max_size'")
-        if "max_size" in opts:
-            try:
-                opts["max_size"] = parse_size(opts["max_size"])
-            except ValueError as exc:
-                raise fail("max_size", str(exc)) from None
-    elif kind == "command":
-        if "run" not in opts:
-            raise fail("kind", "a command rule needs 'run' (an argv list, or a string for sh -c)")
-        opts.setdefault("timeout", 600)
-        opts.setdefault("pass_files", False)
-    elif kind == "branch" and not any(k in opts for k in ("protected", "pattern")):
-        raise fail("kind", "a branch rule needs 'protected' or 'pattern'")
+    kind = kind_module(f["kind"])
+    paths = list(options.globs(f, "paths", fail)) if "paths" in f else None
+    ignore = list(options.globs(f, "ignore", fail))
+    opts = kind.parse({k: v for k, v in f.items() if k not in COMMON_FIELDS}, fail)
     skip = {"allowed": True, "reason_required": True, **(f.get("skip") or {})}
     return {
-        "kind": kind,
-        "paths": _as_list(f["paths"]) if "paths" in f else None,
-        "ignore": _as_list(f.get("ignore")),
-        "stages": list(f.get("stages") or KINDS[kind].default_stages),
+        "kind": f["kind"],
+        "paths": paths,
+        "ignore": ignore,
+        "stages": list(f.get("stages") or kind.DEFAULT_STAGES),
         "severity": f.get("severity", "error"),
         "skip": skip,
         "why": f.get("why", ""),
         "fix": f.get("fix"),
-        "options": opts,
+        "options": options.to_json(opts),
     }

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -12,7 +10,6 @@ from typing import Any
 import jsonschema
 
 from ..errors import ConfigError
-from ..resources import schema_text
 from ..rules import KINDS as KIND_TABLE
 from .yamlpos import Path, dotted
 
@@ -21,8 +18,9 @@ KINDS = tuple(KIND_TABLE)
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(schema_text())
-    return data
+    from .schema import derived
+
+    return derived()
 
 
 @lru_cache(maxsize=4)
@@ -195,11 +193,3 @@ def _nearest_line(lines: Mapping[Path, int], path: Path) -> int | None:
         if not p:
             return None
         p = p[:-1]
-
-
-def check_regex(value: str) -> str | None:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        return f"invalid regular expression {value!r}: {exc}"
-    return None

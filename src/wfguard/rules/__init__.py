@@ -1,42 +1,51 @@
-"""The explicit table of rule kinds. Each module is imported only when its kind is used, so a
-hook pays for the rules it runs, not for all six."""
+"""The registry of rule kinds: a kind is one module, which holds everything about it (its rule
+class, its typed ``Options``, their ``SCHEMA``, ``parse``, ``DEFAULT_STAGES`` and ``RUNS_CODE``).
+A module is imported only when its kind is used, so a hook pays for the rules it runs."""
 
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any, NamedTuple, Protocol
 
-from ..model import RuleConfig
+from ..model import RuleConfig, Stage
 from .base import Context, Message, Outcome, Rule
+from .options import Fail
 
 
 class Kind(NamedTuple):
-    """Everything the rest of wfguard needs to know of a rule kind, in one row."""
-
     module: str
     cls: str
-    # where a rule of this kind runs when it does not say; a kind a skip trailer may waive runs
-    # at commit-msg rather than pre-commit, where the message (and so the trailer) is known
-    default_stages: tuple[str, ...]
-    runs_code: bool = False  # a command of the repository: never run by `check --no-exec`
 
-
-_REVIEWED = ("commit-msg", "pre-push", "ci", "pre-receive")
-_STAGED = ("pre-commit", "pre-push", "ci", "pre-receive")
 
 KINDS: dict[str, Kind] = {
-    "changelog": Kind("changelog", "ChangelogRule", _REVIEWED),
-    "commit-message": Kind("commit_message", "CommitMessageRule", _REVIEWED),
-    "branch": Kind("branch", "BranchRule", _STAGED),
-    "co-change": Kind("cochange", "CoChangeRule", _REVIEWED),
-    "forbid": Kind("forbid", "ForbidRule", _STAGED),
-    "command": Kind("command", "CommandRule", ("pre-push", "ci"), runs_code=True),
+    "changelog": Kind("changelog", "ChangelogRule"),
+    "commit-message": Kind("commit_message", "CommitMessageRule"),
+    "branch": Kind("branch", "BranchRule"),
+    "co-change": Kind("cochange", "CoChangeRule"),
+    "forbid": Kind("forbid", "ForbidRule"),
+    "command": Kind("command", "CommandRule"),
 }
 
 
+class KindModule(Protocol):
+    """What each module in this package provides (checked by a test, read by the loader)."""
+
+    SCHEMA: dict[str, Any]
+    DEFAULT_STAGES: tuple[Stage, ...]
+    RUNS_CODE: bool
+
+    def parse(self, fields: Mapping[str, Any], fail: Fail) -> Any: ...
+
+
+def kind_module(kind: str) -> KindModule:
+    module: ModuleType = importlib.import_module(f"{__name__}.{KINDS[kind].module}")
+    return module
+
+
 def rule_class(kind: str) -> type[Rule]:
-    spec = KINDS[kind]
-    cls: type[Rule] = getattr(importlib.import_module(f"{__name__}.{spec.module}"), spec.cls)
+    cls: type[Rule] = getattr(kind_module(kind), KINDS[kind].cls)
     return cls
 
 
@@ -44,4 +53,5 @@ def build(config: RuleConfig) -> Rule:
     return rule_class(config.kind)(config)
 
 
-__all__ = ["KINDS", "Context", "Kind", "Message", "Outcome", "Rule", "build", "rule_class"]
+__all__ = ["KINDS", "Context", "Kind", "Message", "Outcome", "Rule", "build", "kind_module",
+           "rule_class"]

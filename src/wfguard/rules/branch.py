@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, NamedTuple
 
 from ..globs import match_branch
-from ..model import RuleConfig
+from ..model import RuleConfig, Stage
+from . import options
 from .base import Context, Message, Outcome
+
+SCHEMA: dict[str, Any] = {
+    "protected": options.GLOBS,
+    "pattern": {"type": "string"},
+}
+DEFAULT_STAGES: tuple[Stage, ...] = ("pre-commit", "pre-push", "ci", "pre-receive")
+RUNS_CODE = False
+
+
+class Options(NamedTuple):
+    protected: tuple[str, ...] = ()
+    pattern: str | None = None
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        return options.load_flat(cls, data)
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    if "protected" not in fields and "pattern" not in fields:
+        raise fail("kind", "a branch rule needs 'protected' or 'pattern'")
+    pattern = options.regexes(fields, "pattern", fail)
+    return Options(options.globs(fields, "protected", fail), pattern[0] if pattern else None)
 
 
 class BranchRule:
@@ -15,9 +40,9 @@ class BranchRule:
 
     def __init__(self, config: RuleConfig) -> None:
         self.config = config
-        self.protected: list[str] = list(config.options.get("protected") or ())
-        pattern = config.options.get("pattern")
-        self.pattern = re.compile(pattern) if pattern else None
+        self.options = Options.load(config.options)
+        self.protected: list[str] = list(self.options.protected)
+        self.pattern = re.compile(self.options.pattern) if self.options.pattern else None
 
     def fix_hint(self) -> str:
         return self.config.fix or "git switch -c <type>/<topic>, then commit there"

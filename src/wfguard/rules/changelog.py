@@ -8,12 +8,111 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from ..changeset import ChangedPath
-from ..fragments import Fragment, classify, opening_words, words
-from ..model import RuleConfig
+from ..fragments import Fragment, Fragments, classify, opening_words, words
+from ..globs import check_glob
+from ..model import RuleConfig, Stage
+from . import options
 from .base import Context, Message, Outcome, listing
+
+_NAME = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
+SCHEMA: dict[str, Any] = {
+    "fragments": {"type": "object", "additionalProperties": False, "properties": {
+        "dir": {"type": "string", "minLength": 1},
+        "types": {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True},
+        "extensions": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9]+$"},
+                       "uniqueItems": True},
+        "output": {"type": "string", "minLength": 1},
+        "headings": {"type": "object", "additionalProperties": {"type": "string"},
+                     "description": "Release-notes heading per fragment type."},
+        "commit_types": {"type": "object", "additionalProperties": {"type": "string"},
+                         "description": "Conventional Commits type -> fragment type, for wfguard fix."},
+        "ignore": {**options.GLOBS, "description": "Files in the folder that are not fragments "
+                   "(a template, notes for maintainers)."},
+        "build": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                  "description": "The project's own tool that renders the release section, e.g. "
+                  "[towncrier, build, --yes, --version, \"{version}\"]; {version} and {date} are "
+                  "substituted."},
+        "allow_empty": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                        "description": "Types whose fragments may be empty (towncrier's "
+                        "showcontent = false)."},
+    }},
+    "file": {"type": "string", "minLength": 1},
+}
+DEFAULT_STAGES: tuple[Stage, ...] = ("commit-msg", "pre-push", "ci", "pre-receive")
+RUNS_CODE = False
+
+FRAGMENT_DEFAULTS: dict[str, Any] = {
+    "dir": "changelog.d",
+    "types": ["feature", "bugfix", "removal", "doc", "misc"],
+    "extensions": ["md", "rst", "txt"],
+    "output": "CHANGELOG.md",
+}
+DEFAULT_HEADINGS = {
+    "feature": "Added", "bugfix": "Fixed", "removal": "Removed", "doc": "Documentation",
+    "misc": "Other", "security": "Security", "deprecation": "Deprecated", "change": "Changed",
+}
+DEFAULT_COMMIT_TYPES = {
+    "feat": "feature", "fix": "bugfix", "docs": "doc", "perf": "feature", "refactor": "misc",
+    "build": "misc", "ci": "misc", "chore": "misc", "style": "misc", "test": "misc",
+    "revert": "bugfix",
+}
+
+
+class Options(NamedTuple):
+    """Exactly one of the two modes: a fragment folder, or one changelog file."""
+
+    fragments: Fragments | None = None
+    file: str | None = None
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        frag = data.get("fragments")
+        return cls(Fragments.load(frag) if frag is not None else None, data.get("file"))
+
+
+def fragments_of(rule: RuleConfig) -> Fragments | None:
+    """The fragment settings of a changelog rule in fragments mode; None for any other rule."""
+    return Options.load(rule.options).fragments if rule.kind == "changelog" else None
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    if "fragments" in fields and "file" in fields:
+        raise fail("file", "use either 'fragments' or 'file', not both")
+    if "file" in fields:
+        return Options(file=fields["file"])
+    frag = {**FRAGMENT_DEFAULTS, **(fields.get("fragments") or {})}
+    folder = str(frag["dir"]).rstrip("/")
+    parts = folder.replace("\\", "/").split("/")
+    if folder.startswith(("/", "~")) or ".." in parts or any(p in ("", ".") for p in parts):
+        raise fail("fragments", f"fragments.dir {folder!r} must be a folder inside the repository, "
+                   "like changelog.d", ("dir",))
+    types = tuple(frag["types"])
+    ignore = options.as_list(frag.get("ignore"))
+    for i, g in enumerate(ignore):
+        problem = check_glob(g)
+        if problem:
+            raise fail("fragments", problem, ("ignore", i))
+    for i, t in enumerate(frag.get("allow_empty") or ()):
+        if t not in types:
+            raise fail("fragments", f"allow_empty names {t!r}, which is not in fragments.types",
+                       ("allow_empty", i))
+    headings = {**{t: DEFAULT_HEADINGS.get(t, t.capitalize()) for t in types}, **frag.get("headings", {})}
+    commit_types = {**{k: v for k, v in DEFAULT_COMMIT_TYPES.items() if v in types},
+                    **frag.get("commit_types", {})}
+    for ctype, ftype in commit_types.items():
+        if ftype not in types:
+            raise fail("fragments", f"commit type {ctype!r} maps to {ftype!r}, which is not in "
+                       "fragments.types", ("commit_types", ctype))
+    return Options(Fragments(
+        dir=folder, types=types, extensions=tuple(frag["extensions"]), output=frag["output"],
+        headings=headings, commit_types=commit_types, ignore=tuple(ignore),
+        build=tuple(frag["build"]) if frag.get("build") else None,
+        allow_empty=tuple(frag.get("allow_empty") or ()),
+    ))
 
 _UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased\s*\]?", re.IGNORECASE)
 _RELEASE = re.compile(r"^##\s")
@@ -42,16 +141,18 @@ class ChangelogRule:
 
     def __init__(self, config: RuleConfig) -> None:
         self.config = config
-        self.file: str | None = config.options.get("file")
-        self.frag: dict[str, Any] = dict(config.options.get("fragments") or {})
+        self.options = Options.load(config.options)
+        self.file = self.options.file
+        # file mode reads none of it; the defaults keep the attribute typed
+        self.frag: Fragments = self.options.fragments or Fragments.load(FRAGMENT_DEFAULTS)
 
     @property
     def folder(self) -> str:
-        return str(self.frag["dir"])
+        return self.frag.dir
 
     @property
     def output(self) -> str:
-        return str(self.frag.get("output", "CHANGELOG.md"))
+        return self.frag.output
 
     def fix_hint(self) -> str:
         if self.file:
@@ -62,8 +163,8 @@ class ChangelogRule:
         if self.file:
             return f"a change to the matching paths adds a line under '## [Unreleased]' in {self.file}"
         f = self.frag
-        return (f"a change to the matching paths adds a fragment {f['dir']}/<name>.<type>[.<ext>] "
-                f"(types: {', '.join(f['types'])}; extensions: {', '.join(f['extensions'])}) "
+        return (f"a change to the matching paths adds a fragment {f.dir}/<name>.<type>[.<ext>] "
+                f"(types: {', '.join(f.types)}; extensions: {', '.join(f.extensions)}) "
                 "holding one line for the release notes")
 
     def evaluate(self, ctx: Context) -> Outcome:
@@ -79,12 +180,12 @@ class ChangelogRule:
     def classify(self, path: str) -> Fragment | str | None:
         """A path inside the fragment folder: Fragment, problem, or None (not a fragment)."""
         rel = path[len(self.folder) + 1 :]
-        return classify(posixpath.basename(rel), path, self.frag["types"], self.frag["extensions"],
-                        self.frag.get("ignore") or ())
+        return classify(posixpath.basename(rel), path, self.frag.types, self.frag.extensions,
+                        self.frag.ignore)
 
     def verdict(self, ctx: Context) -> Verdict:
         folder = self.folder
-        allow_empty = set(self.frag.get("allow_empty") or ())
+        allow_empty = set(self.frag.allow_empty)
         valid: list[Fragment] = []
         problems: list[Message] = []
         hints: list[str] = []
@@ -104,8 +205,8 @@ class ChangelogRule:
                 hints.append(f"git mv -- {cp.path} {folder}/{posixpath.basename(rel)}")
             elif isinstance(parsed, str):
                 problems.append(Message(parsed, cp.path))
-                hints.append(f"git mv -- {cp.path} {folder}/<name>.<{'|'.join(self.frag['types'])}>"
-                             + (f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""))
+                hints.append(f"git mv -- {cp.path} {folder}/<name>.<{'|'.join(self.frag.types)}>"
+                             + (f".{self.frag.extensions[0]}" if self.frag.extensions else ""))
             else:
                 named.append((cp, parsed))
         targets = ctx.changes.contents([cp for cp, _ in links]) if links else {}
@@ -164,8 +265,8 @@ class ChangelogRule:
                      "(edited by hand, or lost?)" for p in v.lost]
             return Outcome.passed(f"release: {len(v.released)} notes moved into {self.output}", notes=tuple(notes))
         if v.missing:
-            types = "|".join(self.frag["types"])
-            ext = f".{self.frag['extensions'][0]}" if self.frag["extensions"] else ""
+            types = "|".join(self.frag.types)
+            ext = f".{self.frag.extensions[0]}" if self.frag.extensions else ""
             return Outcome.failed(
                 [Message(f"{len(v.triggers)} changed path(s) need a changelog fragment in {folder}/ "
                          f"({listing(list(v.triggers))}), and none was added: add {folder}/<name>.<{types}>{ext} "

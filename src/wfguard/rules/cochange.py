@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, NamedTuple
 
 from ..globs import any_match
-from ..model import RuleConfig
+from ..model import RuleConfig, Stage
+from . import options
 from .base import Context, Message, Outcome, listing
+
+SCHEMA: dict[str, Any] = {"if_changed": options.GLOBS, "then_change": options.GLOBS}
+# at commit-msg, not pre-commit: a Wfguard-Skip trailer may waive it, and only then is it known
+DEFAULT_STAGES: tuple[Stage, ...] = ("commit-msg", "pre-push", "ci", "pre-receive")
+RUNS_CODE = False
+
+
+class Options(NamedTuple):
+    if_changed: tuple[str, ...]
+    then_change: tuple[str, ...]
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        return options.load_flat(cls, data)
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    for key in ("if_changed", "then_change"):
+        if key not in fields:
+            raise fail("kind", f"a co-change rule needs {key!r}")
+    return Options(options.globs(fields, "if_changed", fail), options.globs(fields, "then_change", fail))
 
 
 class CoChangeRule:
@@ -14,8 +37,9 @@ class CoChangeRule:
 
     def __init__(self, config: RuleConfig) -> None:
         self.config = config
-        self.if_changed: list[str] = list(config.options["if_changed"])
-        self.then_change: list[str] = list(config.options["then_change"])
+        self.options = Options.load(config.options)
+        self.if_changed: list[str] = list(self.options.if_changed)
+        self.then_change: list[str] = list(self.options.then_change)
 
     def fix_hint(self) -> str:
         return self.config.fix or f"also change one of: {', '.join(self.then_change)}"

@@ -3,23 +3,53 @@
 from __future__ import annotations
 
 import subprocess
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, NamedTuple
 
-from ..model import RuleConfig
+from ..model import RuleConfig, Stage
+from . import options
 from .base import Context, Message, Outcome
 
 TAIL_LINES = 50
+
+SCHEMA: dict[str, Any] = {
+    "run": {"oneOf": [{"type": "string", "minLength": 1},
+                      {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+    "timeout": {"type": "number", "exclusiveMinimum": 0},
+    "pass_files": {"type": "boolean"},
+}
+DEFAULT_STAGES: tuple[Stage, ...] = ("pre-push", "ci")
+RUNS_CODE = True  # a command of the repository: never run by `check --no-exec`
+
+
+class Options(NamedTuple):
+    run: str | tuple[str, ...]
+    timeout: float = 600
+    pass_files: bool = False
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        return options.load_flat(cls, data)
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    if "run" not in fields:
+        raise fail("kind", "a command rule needs 'run' (an argv list, or a string for sh -c)")
+    run = fields["run"]
+    return Options(run if isinstance(run, str) else tuple(run), fields.get("timeout", 600),
+                   bool(fields.get("pass_files", False)))
 
 
 class CommandRule:
     kind: ClassVar[str] = "command"
 
     def __init__(self, config: RuleConfig) -> None:
-        o = config.options
         self.config = config
-        self.run: str | list[str] = o["run"]
-        self.timeout = float(o.get("timeout", 600))
-        self.pass_files = bool(o.get("pass_files", False))
+        self.options = Options.load(config.options)
+        self.run: str | list[str] = (self.options.run if isinstance(self.options.run, str)
+                                     else list(self.options.run))
+        self.timeout = float(self.options.timeout)
+        self.pass_files = self.options.pass_files
 
     def fix_hint(self) -> str:
         return self.config.fix or f"run it yourself and fix what it reports: {self.display()}"

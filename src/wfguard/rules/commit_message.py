@@ -3,30 +3,80 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from .. import conventional, watchdog
 from ..changeset import parse_trailers
-from ..model import RuleConfig
+from ..model import RuleConfig, Stage
+from . import options
 from .base import Context, Message, Outcome
+
+SCHEMA: dict[str, Any] = {
+    "preset": {"enum": ["conventional"]},
+    "types": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    "pattern": {"type": "string"},
+    "subject_max": {"type": "integer", "minimum": 1},
+    "body_max_line": {"type": "integer", "minimum": 1,
+                      "description": "Longest body/footer line (lines with a URL exempt)."},
+    "require_trailers": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"}},
+    "forbid_subjects": {"type": "array", "items": {"type": "string"}},
+}
+DEFAULT_STAGES: tuple[Stage, ...] = ("commit-msg", "pre-push", "ci", "pre-receive")
+RUNS_CODE = False
+
+
+class Options(NamedTuple):
+    preset: Literal["conventional"] | None = None
+    types: tuple[str, ...] = ()  # empty: the preset's own list
+    pattern: str | None = None
+    subject_max: int | None = None
+    body_max_line: int | None = None
+    require_trailers: tuple[str, ...] = ()
+    forbid_subjects: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        return options.load_flat(cls, data)
+
+    @property
+    def commit_types(self) -> tuple[str, ...]:
+        return self.types or conventional.TYPES
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    if not any(k in fields for k in ("preset", "pattern", "subject_max", "require_trailers",
+                                     "forbid_subjects", "types")):
+        raise fail("kind", "a commit-message rule needs 'preset', 'pattern', 'subject_max', "
+                   "'require_trailers' or 'forbid_subjects'")
+    pattern = options.regexes(fields, "pattern", fail)
+    return Options(
+        preset=fields.get("preset"), types=tuple(fields.get("types") or ()),
+        pattern=pattern[0] if pattern else None, subject_max=fields.get("subject_max"),
+        body_max_line=fields.get("body_max_line"),
+        require_trailers=tuple(fields.get("require_trailers") or ()),
+        forbid_subjects=options.regexes(fields, "forbid_subjects", fail),
+    )
 
 
 class CommitMessageRule:
     kind: ClassVar[str] = "commit-message"
 
     def __init__(self, config: RuleConfig) -> None:
-        o = config.options
         self.config = config
-        self.preset: str | None = o.get("preset")
-        self.types = tuple(o.get("types") or conventional.TYPES)
-        self.pattern = re.compile(o["pattern"]) if o.get("pattern") else None
-        self.subject_max: int | None = o.get("subject_max")
+        self.options = o = Options.load(config.options)
+        self.preset = o.preset
+        self.types = o.commit_types
+        self.pattern = re.compile(o.pattern) if o.pattern else None
+        self.subject_max: int | None = o.subject_max
         if self.subject_max is None and self.preset:
             self.subject_max = conventional.HEADER_MAX
-        self.body_max: int | None = o.get("body_max_line", conventional.LINE_MAX if self.preset else None)
-        self.trailers = [t.lower() for t in o.get("require_trailers") or ()]
+        self.body_max: int | None = o.body_max_line
+        if self.body_max is None and self.preset:
+            self.body_max = conventional.LINE_MAX
+        self.trailers = [t.lower() for t in o.require_trailers]
         self.checker = conventional.Checker(self.types, self.subject_max, self.body_max) if self.preset else None
-        self.forbid = [re.compile(rx) for rx in o.get("forbid_subjects") or ()]
+        self.forbid = [re.compile(rx) for rx in o.forbid_subjects]
 
     def fix_hint(self) -> str:
         return self.config.fix or "reword the message: 'type(scope): description'"
@@ -41,7 +91,7 @@ class CommitMessageRule:
         if self.subject_max:
             parts.append(f"headers are at most {self.subject_max} characters")
         if self.trailers:
-            parts.append(f"messages carry the trailers {', '.join(self.config.options['require_trailers'])}")
+            parts.append(f"messages carry the trailers {', '.join(self.options.require_trailers)}")
         if self.forbid:
             parts.append("headers match none of " + ", ".join(f"/{r.pattern}/" for r in self.forbid))
         return "; ".join(parts)
@@ -62,7 +112,7 @@ class CommitMessageRule:
                 out.append(f"the header matches the forbidden pattern /{rx.pattern}/")
         if self.trailers:
             have = {k.lower() for k, _ in parse_trailers(message)}
-            missing = [t for t in self.config.options["require_trailers"] if t.lower() not in have]
+            missing = [t for t in self.options.require_trailers if t.lower() not in have]
             if missing:
                 flag = " (git commit -s adds it)" if "signed-off-by" in (m.lower() for m in missing) else ""
                 out.append(f"missing trailer(s): {', '.join(missing)}{flag}")

@@ -3,25 +3,60 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, NamedTuple
 
 from .. import watchdog
 from ..globs import any_match
-from ..model import RuleConfig
-from ..sizes import human
+from ..model import RuleConfig, Stage
+from ..sizes import human, parse_size
+from . import options
 from .base import Context, Message, Outcome
+
+SCHEMA: dict[str, Any] = {
+    "files": options.GLOBS,
+    "content": options.REGEXES,
+    "max_size": {"oneOf": [
+        {"type": "integer", "minimum": 1},
+        {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*([KkMmGg]?[Bb])?\\s*$"},
+    ]},
+}
+DEFAULT_STAGES: tuple[Stage, ...] = ("pre-commit", "pre-push", "ci", "pre-receive")
+RUNS_CODE = False
+
+
+class Options(NamedTuple):
+    files: tuple[str, ...] = ()
+    content: tuple[str, ...] = ()
+    max_size: int | None = None  # bytes
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Options:
+        return options.load_flat(cls, data)
+
+
+def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
+    if not any(k in fields for k in ("files", "content", "max_size")):
+        raise fail("kind", "a forbid rule needs 'files', 'content' or 'max_size'")
+    max_size = None
+    if "max_size" in fields:
+        try:
+            max_size = parse_size(fields["max_size"])
+        except ValueError as exc:
+            raise fail("max_size", str(exc)) from None
+    return Options(options.globs(fields, "files", fail), options.regexes(fields, "content", fail), max_size)
 
 
 class ForbidRule:
     kind: ClassVar[str] = "forbid"
 
     def __init__(self, config: RuleConfig) -> None:
-        o = config.options
         self.config = config
-        self.files: list[str] = list(o.get("files") or ())
-        self.content = [re.compile(rx) for rx in o.get("content") or ()]
-        self.multiline = [re.compile(rx, re.MULTILINE) for rx in o.get("content") or ()]
-        self.max_size: int | None = o.get("max_size")
+        self.options = o = Options.load(config.options)
+        self.files: list[str] = list(o.files)
+        self.content = [re.compile(rx) for rx in o.content]
+        self.multiline = [re.compile(rx, re.MULTILINE) for rx in o.content]
+        self.max_size: int | None = o.max_size
         self._running = ""  # the regex being searched, and where, for a watchdog report
         self._at: tuple[str, int] | None = None
 

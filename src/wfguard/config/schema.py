@@ -1,0 +1,84 @@
+"""The JSON Schema of ``.wfguard.yml``, derived from the rule kinds' own ``SCHEMA`` tables.
+
+``schema.json`` in the package is this document written out (for editors and ``wfguard schema``);
+a test keeps the two equal, and ``python -m wfguard.config.schema --write`` regenerates it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from ..model import STAGES
+from ..rules import KINDS, kind_module
+
+_STRING = {"type": "string", "minLength": 1}
+
+RULE_FIELDS: dict[str, Any] = {
+    "kind": {"enum": list(KINDS), "description": "What the rule checks."},
+    "paths": {"$ref": "#/$defs/globs", "description": "The rule applies when a changed path matches "
+              "(gitignore-style globs). Absent: every changed path."},
+    "ignore": {"$ref": "#/$defs/globs", "description": "Changed paths that never trigger the rule."},
+    "stages": {"type": "array", "items": {"enum": list(STAGES)}, "uniqueItems": True,
+               "description": "Where the rule runs."},
+    "severity": {"enum": ["error", "warning"], "description": "error blocks; warning reports only."},
+    "skip": {"type": "object", "additionalProperties": False,
+             "properties": {"allowed": {"type": "boolean"}, "reason_required": {"type": "boolean"}},
+             "description": "Whether Wfguard-Skip trailers and WFGUARD_SKIP may skip this rule."},
+    "why": {"type": "string", "description": "Why the rule exists; shown whenever it blocks."},
+    "fix": {"type": "string", "description": "The hint shown with a failure."},
+    "enabled": {"type": "boolean", "description": "false drops the rule (e.g. one from extends)."},
+}
+
+SHIP: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"base": _STRING, "branch": _STRING, "push": {"type": "boolean"}, "remote": _STRING},
+}
+
+
+def derived() -> dict[str, Any]:
+    fields = {f"{k}-fields": {"type": "object", "properties": kind_module(k).SCHEMA} for k in KINDS}
+    when = [{"if": {"required": ["kind"], "properties": {"kind": {"const": k}}},
+             "then": {"$ref": f"#/$defs/{k}-fields"}} for k in KINDS]
+    # a rule that only overrides fields of an extended one names no kind: any kind's fields do
+    when.append({"if": {"not": {"required": ["kind"]}},
+                 "then": {"anyOf": [{"$ref": f"#/$defs/{k}-fields"} for k in KINDS]}})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:wfguard:config:1",
+        "title": "wfguard workflow configuration (.wfguard.yml)",
+        "type": "object",
+        "required": ["version"],
+        "additionalProperties": False,
+        "properties": {
+            "$schema": {"type": "string"},
+            "version": {"const": 1},
+            "extends": {"oneOf": [_STRING, {"type": "array", "items": _STRING}],
+                        "description": "Built-in workflows by name, or ./relative.yml files."},
+            "rules": {"type": "object", "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"},
+                      "additionalProperties": {"$ref": "#/$defs/rule"}},
+            "ship": {"$ref": "#/$defs/ship"},
+        },
+        "$defs": {
+            "globs": {"oneOf": [_STRING, {"type": "array", "items": _STRING}],
+                      "description": "A glob or a list of globs."},
+            **fields,
+            "rule": {"type": "object", "properties": RULE_FIELDS, "allOf": when,
+                     "unevaluatedProperties": False},
+            "ship": SHIP,
+        },
+    }
+
+
+def text() -> str:
+    return json.dumps(derived(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m wfguard.config.schema --write
+    from pathlib import Path
+
+    if sys.argv[1:] == ["--write"]:
+        (Path(__file__).resolve().parent.parent / "schema.json").write_text(text(), encoding="utf-8")
+    else:
+        sys.stdout.write(text())
