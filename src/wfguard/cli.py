@@ -193,9 +193,46 @@ def changelog_build(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Turn the fragments into a section of the changelog and remove them (staged)."""
-    from .commands import release
+    from .commands import changelog
 
-    _exit(guarded(lambda: release.build(version, date, draft, fmt.value), fmt.value))
+    _exit(guarded(lambda: changelog.build(version, date, draft, fmt.value), fmt.value))
+
+
+class BumpLevel(str, Enum):
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@app.command()
+def release(
+    version: Annotated[str | None, typer.Option("--version", help="release exactly this version")] = None,
+    bump: Annotated[BumpLevel | None, typer.Option("--bump", help="major, minor or patch, whatever is pending")]
+    = None,
+    pre: Annotated[str | None, typer.Option("--pre", help="a pre-release with this label, e.g. rc")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show the version, why, and the notes; write nothing")]
+    = False,
+    no_push: Annotated[bool, typer.Option("--no-push", help="commit and tag, but do not push")] = False,
+    no_tag: Annotated[bool, typer.Option("--no-tag", help="commit, but do not tag")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
+    notes_file: Annotated[str | None, typer.Option("--notes-file", help="write the release notes to FILE")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="the release date, YYYY-MM-DD (default: today)")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """The next version from the pending fragments: version files, changelog, commit, tag, push, notes."""
+    from .commands import release as cmd
+
+    if version and bump:
+        _exit(guarded(lambda: _usage("use either --version or --bump, not both"), fmt.value))
+    opts = cmd.Options(version, bump.value if bump else None, pre, dry_run, no_push, no_tag, yes, notes_file,
+                       date, fmt.value)
+    _exit(guarded(lambda: cmd.run(opts), fmt.value))
+
+
+def _usage(message: str) -> int:
+    from .errors import WfguardError
+
+    raise WfguardError(message)
 
 
 @app.command()

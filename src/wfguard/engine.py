@@ -22,7 +22,8 @@ def matched_paths(rule: RuleConfig, cs: ChangeSet) -> tuple[ChangedPath, ...]:
                  if flt.matches(cp.path) or (cp.old_path is not None and flt.matches(cp.old_path)))
 
 
-def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skips.Request]]) -> Result:
+def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skips.Request]],
+                  workflow: Config | None = None) -> Result:
     start = time.perf_counter()
     impl = rule_kinds.build(rule)
     fix = rule.fix or impl.fix_hint()
@@ -32,7 +33,7 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
                       (Message(f"skipped by {decision.skipped.by}: {decision.skipped.reason or '(no reason)'}"),),
                       rule.why, fix,
                       skipped={"by": decision.skipped.by, "reason": decision.skipped.reason})
-    outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs)))
+    outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs), workflow))
     messages = outcome.messages
     if decision.note:
         messages = (*messages, Message(decision.note))
@@ -68,7 +69,7 @@ def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None
             continue
         if progress is not None:
             progress.start(rule)
-        results.append(evaluate_rule(rule, cs, asked))
+        results.append(evaluate_rule(rule, cs, asked, config))
         if progress is not None:
             progress.done(results[-1])
     return Report(cs.stage, cs.base, cs.head, tuple(results))

@@ -67,10 +67,47 @@ class ShipConfig(NamedTuple):
     remote: str = "origin"
 
 
+DEFAULT_BUMP: Mapping[str, str] = MappingProxyType(
+    {"removal": "major", "breaking": "major", "feature": "minor", "deprecation": "minor", "bugfix": "patch"})
+
+
+AUTO_VERSION_FILES = ("pyproject.toml", "package.json")
+
+
+class ReleaseConfig(NamedTuple):
+    tag: str = "v{version}"
+    version_files: tuple[str, ...] | None = None  # None: pyproject.toml / package.json if they hold one
+    bump: Mapping[str, str] = DEFAULT_BUMP  # fragment type -> major | minor | patch
+    commit: str = "chore(release): {version}"
+    zero_major: Literal["minor", "major"] = "minor"
+    scheme: Literal["pep440", "semver"] = "pep440"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["version_files"] = list(self.version_files) if self.version_files is not None else None
+        d["bump"] = dict(self.bump)
+        return d
+
+    @property
+    def version_paths(self) -> tuple[str, ...]:
+        """The files the version is written to (FILE of FILE:REGEX)."""
+        specs = self.version_files if self.version_files is not None else AUTO_VERSION_FILES
+        return tuple(s.partition(":")[0] for s in specs)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ReleaseConfig:
+        d = dict(d)
+        if d.get("version_files") is not None:
+            d["version_files"] = tuple(d["version_files"])
+        d["bump"] = {**DEFAULT_BUMP, **(d.get("bump") or {})}
+        return cls(**d)
+
+
 class Config(NamedTuple):
     rules: tuple[RuleConfig, ...]
     ship: ShipConfig
     sources: tuple[str, ...] = ()
+    release: ReleaseConfig = ReleaseConfig()
 
     def rule(self, rule_id: str) -> RuleConfig | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -88,6 +125,7 @@ class Config(NamedTuple):
                 "remote": self.ship.remote,
             },
             "sources": list(self.sources),
+            "release": self.release.to_dict(),
         }
 
     @classmethod
@@ -97,4 +135,5 @@ class Config(NamedTuple):
             rules=tuple(RuleConfig.from_dict(k, v) for k, v in d["rules"].items()),
             ship=ShipConfig(**ship),
             sources=tuple(d.get("sources") or ()),
+            release=ReleaseConfig.from_dict(d.get("release") or {}),
         )

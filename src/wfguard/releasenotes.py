@@ -196,3 +196,28 @@ def as_json(version: str, date: str, secs: Sequence[Section]) -> dict[str, Any]:
                           "entries": [{"text": e.text, "fragment": e.fragment, "refs": list(e.refs)}
                                       for e in s.entries]}
                          for s in secs]}
+
+
+def notes(secs: Sequence[Section]) -> str:
+    """The release notes clients read: the section in Markdown, without its version heading."""
+    if not secs:
+        return "No significant changes.\n"
+    lines: list[str] = []
+    for sec in secs:
+        lines += [f"### {sec.heading}", "", *(_bullet(e) for e in sec.entries), ""]
+    return "\n".join(lines)
+
+
+def unreleased(changelog: str) -> tuple[int, int] | None:
+    """The span of the body under Keep a Changelog's ``## [Unreleased]``, to the next heading
+    of the same or a higher level; None when there is no such heading."""
+    m = _UNRELEASED.search(changelog)
+    if not m:
+        return None
+    level = len(m.group(0)) - len(m.group(0).lstrip("#"))
+    start = m.end() + 1 if m.end() < len(changelog) else m.end()
+    for h in headings(changelog):
+        hm = _MD_HEADING.match(changelog[h.start:].split("\n", 1)[0])
+        if h.start >= start and hm and len(hm.group(1)) <= level:
+            return start, h.start
+    return start, len(changelog)

@@ -1,92 +1,463 @@
-"""``wfguard changelog build``: fragments become a release section; the fragments are removed."""
+"""``wfguard release``: the next version from what is pending, written everywhere, checked by the
+workflow's own rules, committed, tagged with the notes and pushed.
+
+Everything is decided first (:func:`decide`, which writes nothing: it is also ``--dry-run``);
+:func:`carry_out` then writes, and puts every file back byte for byte if anything fails before
+the commit.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-import subprocess
+import sys
 from pathlib import Path
+from typing import Any, Literal, NamedTuple
 
-from .. import git, releasenotes
-from ..errors import WfguardError
-from ..fragments import Fragments, pending_fragments
-from ..model import RuleConfig
-from ..rules.changelog import fragments_of
+from .. import conventional, git, releasenotes, versionfiles, versions
+from ..changeset import log_commits, parse_trailers
+from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, WfguardError
+from ..fragments import Fragments
+from ..model import Config, ReleaseConfig
+from ..repo import Repo, current_branch, resolve
+from ..rules.changelog import Options as ChangelogOptions
+from ..versions import Level
+from . import changelog
 from .common import emit, load_config, open_repo, to_json
 
 
-def _rule(rules: tuple[RuleConfig, ...]) -> tuple[RuleConfig, Fragments]:
-    for rule in rules:
-        frag = fragments_of(rule)
-        if frag is not None:
-            return rule, frag
-    raise WfguardError("no changelog rule with fragments in this workflow",
-                       hint="extend changelog-fragments in .wfguard.yml")
+class Options(NamedTuple):
+    version: str | None = None
+    bump: Level | None = None
+    pre: str | None = None
+    dry_run: bool = False
+    no_push: bool = False
+    no_tag: bool = False
+    yes: bool = False
+    notes_file: str | None = None
+    date: str | None = None
+    fmt: str = "text"
 
 
-def _check_version(version: str, date: str | None) -> str:
-    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+_-]*", version):
-        raise WfguardError(f"{version!r} is not a version: use letters, digits, '.', '-', '+' (e.g. 1.2.0)")
-    day = date or dt.date.today().isoformat()
+class Reason(NamedTuple):
+    source: str  # a fragment's path, "commit <sha> <header>", or the flag that decided
+    level: Level | None
+
+
+class Plan(NamedTuple):
+    version: str
+    previous: str
+    bump: Level | Literal["explicit", "pre-release"]
+    reasons: tuple[Reason, ...]
+    notes: str
+    tag: str
+    branch: str
+    message: str
+    files: tuple[versionfiles.Found, ...]
+    section: changelog.Built | None  # fragments mode
+    fragments: Fragments | None
+    keep_a_changelog: str | None  # file mode: the changelog whose Unreleased part is released
+    date: str
+
+
+# --- the current version ------------------------------------------------------------------
+
+def _tag_regex(template: str) -> re.Pattern[str]:
+    head, _, tail = template.partition("{version}")
+    return re.compile(f"^{re.escape(head)}(?P<v>.+){re.escape(tail)}$")
+
+
+def released_tags(root: Path, rel: ReleaseConfig) -> list[tuple[versions.Version, str]]:
+    """(version, tag) of every tag matching ``release.tag`` reachable from HEAD, oldest first."""
+    rx = _tag_regex(rel.tag)
+    glob = rel.tag.replace("{version}", "*")
+    names = git.text(git.run(["tag", "--merged", "HEAD", "--list", glob], root).stdout).split()
+    found = []
+    for name in names:
+        m = rx.match(name)
+        if m:
+            try:
+                found.append((versions.parse(m.group("v"), rel.scheme), name))
+            except versions.InvalidVersion:
+                continue  # a tag of another scheme or a typo: not a release of this project
+    return sorted(found, key=lambda f: f[0].key)
+
+
+def current_version(root: Path, rel: ReleaseConfig, files: list[versionfiles.Found]
+                    ) -> tuple[versions.Version, str | None]:
+    tags = released_tags(root, rel)
+    if tags:
+        return tags[-1]
+    text = files[0].version if files else "0.0.0"
     try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        raise WfguardError(f"--date {day!r} is not a date: use YYYY-MM-DD") from None
-    return day
+        return versions.parse(text, rel.scheme), None
+    except versions.InvalidVersion as exc:
+        raise WfguardError(f"the version in {files[0].path} is not one wfguard can release: {exc}",
+                           hint="fix it, or pass --version") from None
 
 
-def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None:
-    cmd = [a.replace("{version}", version).replace("{date}", day) for a in argv]
-    try:
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              check=False)
-    except FileNotFoundError:
-        raise WfguardError(f"fragments.build: command not found: {cmd[0]}",
-                           hint="install it, or remove fragments.build to let wfguard write the section") from None
-    if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
-        raise WfguardError(f"fragments.build `{' '.join(cmd)}` exited with {proc.returncode}", details=tuple(tail))
+# --- what is pending ----------------------------------------------------------------------
+
+def _level_of_commit(message: str) -> Level | None:
+    header = conventional.parse_header(message.split("\n", 1)[0])
+    if header is None:
+        return None
+    if header.breaking or any(k.upper() in ("BREAKING CHANGE", "BREAKING-CHANGE") for k, _ in parse_trailers(message)):
+        return "major"
+    levels: dict[str, Level] = {"feat": "minor", "fix": "patch", "perf": "patch"}
+    return levels.get(header.type)
 
 
-def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int:
-    day = _check_version(version, date)
-    repo = open_repo()
-    _, frag = _rule(load_config(repo).rules)
-    found = pending_fragments(repo.root, frag)
-    output = repo.root / frag.output
-    current = output.read_text(encoding="utf-8") if output.exists() else ""
-    if releasenotes.has_version(current, version):
-        raise WfguardError(f"{frag.output} already has a section for {version}; nothing was changed")
-    rst = releasenotes.is_rst(frag.output)
-    title_char, sub_char = releasenotes.rst_adornments(current) if rst else ("=", "-")
-    secs = releasenotes.sections(found, frag.types, frag.headings)
-    section = releasenotes.render(version, day, secs, rst=rst, title_char=title_char, sub_char=sub_char)
-    tool = frag.build
-    data = {**releasenotes.as_json(version, day, secs), "output": frag.output,
-            "removed": [] if draft else [p for p, _, _ in found], "draft": draft,
-            "built_by": " ".join(tool) if tool else "wfguard",
-            "next": [] if draft else [f'git commit -m "chore: release {version}"']}
-    if not draft:
-        if tool:
-            _run_build_tool(repo.root, list(tool), version, day)
-        else:
-            output.write_text(releasenotes.insert(current, section, rst=rst), encoding="utf-8")
-        git.run(["add", "--", frag.output], repo.root)
-        for rel, _, _ in found:
-            if os.path.lexists(repo.root / rel):  # a build tool may have removed it already
-                git.run(["rm", "-q", "-f", "--ignore-unmatch", "--", rel], repo.root)
-                (repo.root / rel).unlink(missing_ok=True)  # an untracked fragment is removed too
-            else:
-                git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", rel], repo.root)
-    if fmt == "json":
-        emit(to_json(data), None)
-    elif draft:
-        emit(section, None)
+def _commit_reasons(root: Path, since: str | None) -> list[tuple[Reason, str]]:
+    commits = log_commits(root, [f"{since}..HEAD" if since else "HEAD", "--no-merges"])
+    return [(Reason(f"commit {c.short} {c.header}", _level_of_commit(c.message)), c.message)
+            for c in commits]
+
+
+def _highest(levels: list[Level | None]) -> Level | None:
+    real = [lv for lv in levels if lv is not None]
+    return max(real, key=versions.LEVELS.index) if real else None
+
+
+def _commit_sections(messages: list[str]) -> list[releasenotes.Section]:
+    groups: dict[str, list[releasenotes.Entry]] = {"Breaking changes": [], "Added": [], "Fixed": []}
+    for message in messages:
+        header = conventional.parse_header(message.split("\n", 1)[0])
+        level = _level_of_commit(message)
+        if header is None or level is None:
+            continue
+        heading = "Breaking changes" if level == "major" else ("Added" if header.type == "feat" else "Fixed")
+        groups[heading].append(releasenotes.Entry("", header.subject))
+    return [releasenotes.Section(h.lower(), h, tuple(es)) for h, es in groups.items() if es]
+
+
+def _changelog_mode(config: Config) -> tuple[Fragments | None, str | None]:
+    for rule in config.rules:
+        if rule.kind == "changelog":
+            o = ChangelogOptions.load(rule.options)
+            if o.fragments is not None:
+                return o.fragments, None
+            return None, o.file
+    return None, None
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+def _refuse(message: str, hint: str) -> WfguardError:
+    return WfguardError(f"{message}; nothing was changed", hint=hint)
+
+
+def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
+    root = repo.root
+    if repo.bare:
+        raise _refuse("release needs a work tree; this is a bare repository", "run it in a clone")
+    if resolve(root, "HEAD") is None:
+        raise _refuse("there is no commit to release yet", "commit your work first")
+    branch = current_branch(root)
+    base = config.ship.base
+    if branch != base:
+        where = "a detached HEAD" if branch is None else f"{branch!r}"
+        raise _refuse(f"releases are made from {base!r} (ship.base), not from {where}", f"git switch {base}")
+    status = git.run(["status", "--porcelain=v1", "-z", "--untracked-files=no"], root).stdout
+    if status.strip(b"\0"):
+        dirty = [p[3:] for p in git.text(status).split("\0") if p][:5]
+        raise _refuse(f"uncommitted changes to tracked files ({', '.join(dirty)})",
+                      "commit or stash them: a release commits exactly the release")
+    upstream = git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], root, check=False)
+    if upstream.returncode == 0:
+        name = git.text(upstream.stdout).strip()
+        counts = git.text(git.run(["rev-list", "--left-right", "--count", f"{name}...HEAD"], root).stdout).split()
+        behind, ahead = int(counts[0]), int(counts[1])
+        if behind:
+            raise _refuse(f"{base} is {behind} commit(s) behind {name}", "git pull --ff-only, then release")
+        if ahead and not opts.no_push and not opts.dry_run:
+            raise _refuse(f"{base} has {ahead} commit(s) not on {name}: the release push would carry them "
+                          "past review", f"land them through a pull request, or reset {base} to {name}")
+    return base
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
+    """The release this would make, or None when nothing is pending. Writes nothing."""
+    root, rel = repo.root, config.release
+    branch = _check_repository(repo, config, opts)
+    day = changelog.check_date(opts.date)
+    specs = list(rel.version_files) if rel.version_files is not None else versionfiles.detect(root)
+    files = [versionfiles.read(root, s) for s in specs]
+    current, current_tag = current_version(root, rel, files)
+    frag, keep_file = _changelog_mode(config)
+
+    found: list[Any] = []
+    messages: list[str] = []
+    if frag is not None:
+        from ..fragments import pending_fragments
+
+        found = pending_fragments(root, frag)
+        reasons = [Reason(p, _fragment_level(rel, f.type)) for p, f, _ in found]
     else:
-        if not tool:
-            emit(section, None)
-        by = f" with `{data['built_by']}`" if tool else ""
-        emit(f"✓ wrote {version} to {frag.output}{by} and removed {len(found)} fragment(s) "
-             "(staged: review with git diff --cached)", None)
-    return 0
+        pairs = _commit_reasons(root, current_tag)
+        reasons = [r for r, _ in pairs if r.level is not None]
+        messages = [m for _, m in pairs]
+    level: Level | None = _highest([r.level for r in reasons])
+    how: Level | Literal["explicit", "pre-release"]
+    try:
+        pre = versions.pre_label(opts.pre, rel.scheme) if opts.pre else None
+        if opts.version:
+            target = versions.parse(opts.version.lstrip("v") if rel.tag.startswith("v") else opts.version,
+                                    rel.scheme)
+            if target.key <= current.key:
+                raise _refuse(f"--version {target.text} is not newer than the current {current.text}",
+                              "pass a higher version")
+            version, how, reasons = target.text, "explicit", [Reason("--version", None)]
+        else:
+            if opts.bump:
+                level, reasons = opts.bump, [Reason("--bump", opts.bump)]
+            nxt = versions.next_version(current, level, pre, rel.scheme, rel.zero_major)
+            if nxt is None:
+                return None
+            version = nxt
+            how = level if level is not None else "pre-release"
+    except versions.InvalidVersion as exc:
+        raise WfguardError(str(exc)) from None
+
+    tag = rel.tag.replace("{version}", version)
+    if resolve(root, f"refs/tags/{tag}") is not None:
+        raise _refuse(f"the tag {tag} already exists", "pass --version with a new version, or delete the stale tag")
+    section = None
+    if frag is not None:
+        section, _ = changelog.prepare(root, frag, version, day)
+        secs = list(section.sections)
+    elif keep_file is not None:
+        secs = []
+    else:
+        secs = _commit_sections(messages)
+    notes = releasenotes.notes(secs) if keep_file is None else _unreleased_notes(root, keep_file, messages)
+    if current.pre is not None and version == current.base:
+        notes += _pre_release_notes(root, rel, current)
+    message = rel.commit.replace("{version}", version)
+    return Plan(version, current.text, how, tuple(reasons), notes, tag, branch, message, tuple(files),
+                section, frag, keep_file, day)
+
+
+def _fragment_level(rel: ReleaseConfig, ftype: str) -> Level:
+    level = rel.bump.get(ftype, "patch")
+    return next((lv for lv in versions.LEVELS if lv == level), "patch")
+
+
+def _unreleased_notes(root: Path, file: str, messages: list[str]) -> str:
+    path = root / file
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    span = releasenotes.unreleased(text)
+    body = text[span[0]:span[1]].strip() if span else ""
+    if body:
+        return body + "\n"
+    return releasenotes.notes(_commit_sections(messages))
+
+
+def _pre_release_notes(root: Path, rel: ReleaseConfig, current: versions.Version) -> str:
+    """The final release after pre-releases: their notes belong to it too (the fragments they
+    took are gone from the folder), read back from their annotated tags."""
+    parts = []
+    for v, tag in released_tags(root, rel):
+        if v.pre is not None and v.release == current.release:
+            body = git.text(git.run(["tag", "-l", "--format=%(contents)", tag], root).stdout).strip()
+            if body:
+                parts.append(f"\n### From {v.text}\n\n{body}\n")
+    return "".join(parts)
+
+
+# --- carrying it out ----------------------------------------------------------------------
+
+class _Snapshot:
+    """The bytes of every file a release may touch, put back if it fails before the commit."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self.root = root
+        self.head = resolve(root, "HEAD")
+        self.saved: dict[str, bytes | None] = {}
+        for rel in paths:
+            p = root / rel
+            self.saved[rel] = p.read_bytes() if p.is_file() and not p.is_symlink() else None
+        self.links = {rel: os.readlink(root / rel) for rel in paths if (root / rel).is_symlink()}
+
+    def restore(self) -> None:
+        for rel, data in self.saved.items():
+            p = self.root / rel
+            if rel in self.links:
+                if not p.is_symlink():
+                    p.unlink(missing_ok=True)
+                    os.symlink(self.links[rel], p)
+            elif data is None:
+                p.unlink(missing_ok=True)
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_bytes(data)
+        git.run(["read-tree", "HEAD"], self.root)  # the index was clean: HEAD's tree is it
+
+
+def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -> tuple[int, str | None, bool]:
+    """Write, check, commit, tag, push. Returns (exit code, commit, pushed)."""
+    root = repo.root
+    touched = [f.path for f in plan.files]
+    if plan.section is not None and plan.fragments is not None:
+        touched += [plan.fragments.output, *plan.section.removed]
+    if plan.keep_a_changelog:
+        touched.append(plan.keep_a_changelog)
+    snapshot = _Snapshot(root, touched)
+    try:
+        for f in plan.files:
+            (root / f.path).write_text(f.replaced(plan.version), encoding="utf-8")
+        if plan.files:
+            git.run(["add", "--", *(f.path for f in plan.files)], root)
+        if plan.section is not None and plan.fragments is not None:
+            changelog.write(root, plan.fragments, plan.section)
+        elif plan.keep_a_changelog:
+            _release_unreleased(root, plan.keep_a_changelog, plan.version, plan.date)
+        from .ship import Ship
+
+        checker = Ship(repo, config, dry_run=False, interactive=False, fmt=opts.fmt)
+        report = checker.checks(plan.branch, plan.message + "\n", command="release")
+        if not report.passed:
+            from ..render import text
+            from ..render.style import Styler, use_color
+
+            shown = report._replace(results=tuple(r for r in report.results if r.status in ("fail", "skip")))
+            sys.stderr.write(text.render(shown, Styler(use_color(sys.stderr)), show_next=False) + "\n")
+            snapshot.restore()
+            out("✗ the release change fails the workflow's rules: nothing was committed, every file is as it was")
+            return EXIT_FAILED, None, False
+        from .. import shiprecord
+
+        shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), plan.message + "\n")
+        proc = git.run(["commit", "-q", "-F", "-"], root, input=(plan.message + "\n").encode(), check=False)
+        if proc.returncode != 0:
+            err = git.text(proc.stderr).strip()
+            raise GitError(f"git commit failed: {err.splitlines()[-1] if err else 'no message'}")
+    except BaseException:
+        if resolve(root, "HEAD") == snapshot.head:  # no commit made: nothing of it may remain
+            snapshot.restore()
+        raise
+    sha = git.out(["rev-parse", "HEAD"], root)
+    out(f"✓ committed {sha[:10]} {plan.message}")
+    try:
+        if not opts.no_tag:
+            git.run(["tag", "-a", "--cleanup=whitespace", "-F", "-", plan.tag], root, input=plan.notes.encode())
+            out(f"✓ tagged {plan.tag}")
+        if opts.no_push or not config.ship.push:
+            return 0, sha, False
+        remote = config.ship.remote
+        refs = [f"HEAD:refs/heads/{plan.branch}", *(() if opts.no_tag else (f"refs/tags/{plan.tag}",))]
+        retry = f"git push --atomic {remote} {' '.join(refs)}"
+        if not git.ok(["remote", "get-url", remote], root):
+            out(f"✗ no remote {remote!r}: the commit and tag are kept. Add one, then: {retry}")
+            return EXIT_ERROR, sha, False
+        push = git.run(["push", "-q", "--atomic", remote, *refs], root, check=False)
+        if push.returncode != 0:
+            lines = git.text(push.stderr).strip().splitlines()
+            # the server's own words (a hook's refusal) say more than git's closing line
+            said = [ln for ln in lines if ln.startswith("remote:") or "rejected" in ln] or lines[-1:]
+            out(f"✗ push failed: {' / '.join(said[:6]) or 'no reason given'}; the commit and tag are kept. "
+                f"Retry: {retry}")
+            return EXIT_ERROR, sha, False
+        out(f"✓ pushed {plan.branch}" + ("" if opts.no_tag else f" and {plan.tag}") + f" to {remote}")
+        return 0, sha, True
+    finally:
+        from .. import shiprecord
+
+        shiprecord.clear(repo.state_dir)
+
+
+def _release_unreleased(root: Path, file: str, version: str, day: str) -> None:
+    """Keep a Changelog: the Unreleased entries move under a new version heading."""
+    path = root / file
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    span = releasenotes.unreleased(text)
+    heading = f"## [{version}] - {day}\n\n"
+    if span is None:
+        text = releasenotes.insert(text, heading.rstrip("\n") + "\n")
+    else:
+        start, end = span
+        body = text[start:end].strip("\n")
+        text = text[:start] + "\n" + heading + (body + "\n\n" if body else "") + text[end:].lstrip("\n")
+    path.write_text(text, encoding="utf-8")
+    git.run(["add", "--", file], root)
+
+
+# --- the command --------------------------------------------------------------------------
+
+def run(opts: Options) -> int:
+    repo = open_repo()
+    config = load_config(repo)
+    plan = decide(repo, config, opts)
+    out = _printer(opts.fmt)
+    if plan is None:
+        if opts.fmt == "json":
+            emit(to_json({"version": None, "previous": _previous(repo, config), "bump": None, "reasons": [],
+                          "notes": "", "tag": None, "commit": None, "pushed": False, "dry_run": opts.dry_run,
+                          "next": []}), None)
+        else:
+            out("nothing to release: no pending fragments or releasable commits since the last release")
+        return 0
+    if opts.notes_file:
+        _write_notes(opts.notes_file, plan.notes)
+    if opts.dry_run:
+        _show(plan, opts, out)
+        if opts.fmt == "json":
+            emit(to_json(_json(plan, None, False, opts)), None)
+        return 0
+    _show(plan, opts, out)
+    if not opts.yes and opts.fmt != "json" and sys.stdin.isatty() and sys.stdout.isatty():
+        from rich.prompt import Confirm
+
+        if not Confirm.ask(f"release {plan.version}?", default=False):
+            out("nothing was changed")
+            return 0
+    code, sha, pushed = carry_out(repo, config, plan, opts, out)
+    if opts.fmt == "json":
+        emit(to_json(_json(plan, sha, pushed, opts)), None)
+    return code
+
+
+def _previous(repo: Repo, config: Config) -> str | None:
+    tags = released_tags(repo.root, config.release)
+    return tags[-1][0].text if tags else None
+
+
+def _printer(fmt: str) -> Any:
+    def out(line: str) -> None:
+        if fmt != "json":
+            sys.stdout.write(line + "\n")
+    return out
+
+
+def _write_notes(path: str, notes: str) -> None:
+    try:
+        Path(path).write_text(notes, encoding="utf-8")
+    except OSError as exc:
+        raise WfguardError(f"cannot write --notes-file {path}: {exc.strerror or exc}",
+                           hint="name a file in a folder that exists") from None
+
+
+def _show(plan: Plan, opts: Options, out: Any) -> None:
+    verb = "would release" if opts.dry_run else "releasing"
+    out(f"{verb} {plan.version} (from {plan.previous}, {plan.bump}) as {plan.tag} on {plan.branch}")
+    for r in plan.reasons:
+        out(f"  {r.level or '-':<6} {r.source}")
+    for f in plan.files:
+        out(f"  version {f.version} -> {plan.version} in {f.path}")
+    out("")
+    out(plan.notes.rstrip("\n"))
+    out("")
+
+
+def _json(plan: Plan, sha: str | None, pushed: bool, opts: Options) -> dict[str, Any]:
+    nxt = []
+    if sha and not pushed:
+        nxt = [f"git push --atomic origin HEAD:refs/heads/{plan.branch} refs/tags/{plan.tag}"]
+    elif pushed:
+        nxt = [f"gh release create {plan.tag} --notes-file {opts.notes_file or 'NOTES.md'}"]
+    return {"version": plan.version, "previous": plan.previous, "bump": plan.bump,
+            "reasons": [{"source": r.source, "level": r.level} for r in plan.reasons],
+            "notes": plan.notes, "tag": None if opts.no_tag else plan.tag, "commit": sha, "pushed": pushed,
+            "dry_run": opts.dry_run, "files": [f.path for f in plan.files], "next": nxt}

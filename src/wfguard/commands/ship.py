@@ -82,7 +82,7 @@ class Ship:
             raise WfguardError(f"{candidate!r} is not a valid branch name", hint="change ship.branch")
         return candidate
 
-    def checks(self, branch: str, message: str) -> Report:
+    def checks(self, branch: str, message: str, command: str = "ship") -> Report:
         """Every rule of pre-commit, commit-msg and pre-push, each run once."""
         root = self.repo.root
         done: set[str] = set()
@@ -103,8 +103,8 @@ class Ship:
                 for r in report.results:
                     self.console.print(f"  {text.status_line(r, Styler(use_color(sys.stderr)))}")
             results += report.results
-        report = Report("ship", None, None, tuple(results))
-        events.record(self.repo.state_dir, report, 0, "ship")
+        report = Report(command, None, None, tuple(results))
+        events.record(self.repo.state_dir, report, 0, command)
         return report
 
     def push_changes(self, branch: str, message: str) -> changeset.ChangeSet:

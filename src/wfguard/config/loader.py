@@ -31,6 +31,7 @@ class _Merged:
     # (rule id, field) -> the document that last set it, to locate errors after merging
     origin: dict[tuple[str, str], _Doc] = field(default_factory=dict)
     ship: dict[str, Any] = field(default_factory=dict)
+    release: dict[str, Any] = field(default_factory=dict)
 
 
 def _read_doc(source: Source | None, rel: str, label: str, raw: bytes) -> _Doc:
@@ -87,6 +88,9 @@ def _apply(source: Source | None, rel: str, label: str, raw: bytes, merged: _Mer
             merged.origin[(rule_id, key)] = doc
         merged.origin.setdefault((rule_id, ""), doc)
     merged.ship.update(doc.data.get("ship") or {})
+    release = doc.data.get("release") or {}
+    merged.release.update({k: v for k, v in release.items() if k != "bump"})
+    merged.release["bump"] = {**merged.release.get("bump", {}), **(release.get("bump") or {})}
 
 
 def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | None
@@ -137,7 +141,7 @@ def _finish(merged: _Merged) -> dict[str, Any]:
                           details=tuple(details))
     ship = {"base": "main", "branch": "{type}/{slug}", "push": True, "remote": "origin"}
     ship.update(merged.ship)
-    return {"rules": rules, "ship": ship}
+    return {"rules": rules, "ship": ship, "release": merged.release}
 
 
 def _finish_rule(merged: _Merged, rule_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:

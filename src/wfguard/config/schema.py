@@ -37,6 +37,28 @@ SHIP: dict[str, Any] = {
 }
 
 
+_LEVEL = {"enum": ["major", "minor", "patch"]}
+RELEASE: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "tag": {"type": "string", "pattern": "\\{version\\}",
+                "description": "Tag name with {version}; the newest such tag reachable from HEAD is "
+                "the current version."},
+        "version_files": {"type": "array", "items": _STRING,
+                          "description": "Where the version is written: FILE (pyproject.toml, "
+                          "package.json, a .py with __version__) or FILE:REGEX."},
+        "bump": {"type": "object", "additionalProperties": _LEVEL,
+                 "description": "Fragment type -> the level it asks for (others: patch)."},
+        "commit": {"type": "string", "pattern": "\\{version\\}",
+                   "description": "The release commit's message."},
+        "zero_major": {"enum": ["minor", "major"],
+                       "description": "Below 1.0.0 a major bump raises the minor (minor) or not."},
+        "scheme": {"enum": ["pep440", "semver"],
+                   "description": "How versions are ordered and pre-releases written."},
+    },
+}
+
+
 def derived() -> dict[str, Any]:
     fields = {f"{k}-fields": {"type": "object", "properties": kind_module(k).SCHEMA} for k in KINDS}
     when = [{"if": {"required": ["kind"], "properties": {"kind": {"const": k}}},
@@ -59,6 +81,7 @@ def derived() -> dict[str, Any]:
             "rules": {"type": "object", "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"},
                       "additionalProperties": {"$ref": "#/$defs/rule"}},
             "ship": {"$ref": "#/$defs/ship"},
+            "release": {"$ref": "#/$defs/release"},
         },
         "$defs": {
             "globs": {"oneOf": [_STRING, {"type": "array", "items": _STRING}],
@@ -67,6 +90,7 @@ def derived() -> dict[str, Any]:
             "rule": {"type": "object", "properties": RULE_FIELDS, "allOf": when,
                      "unevaluatedProperties": False},
             "ship": SHIP,
+            "release": RELEASE,
         },
     }
 

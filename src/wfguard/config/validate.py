@@ -34,8 +34,8 @@ def _allowed_keys(path: Path, instance: Mapping[str, Any]) -> list[str]:
     s = schema()
     if len(path) == 0:
         return list(s["properties"])
-    if path == ("ship",):
-        return list(s["$defs"]["ship"]["properties"])
+    if path in (("ship",), ("release",)):
+        return list(s["$defs"][str(path[0])]["properties"])
     if (len(path) == 2 and path[0] == "rules") or path == ():
         keys = list(s["$defs"]["rule"]["properties"])
         kinds = [instance["kind"]] if instance.get("kind") in KINDS else list(KINDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal, NamedTuple, Protocol
 
 from ..changeset import ChangedPath, ChangeSet
-from ..model import RuleConfig
+from ..model import Config, RuleConfig
 
 MAX_MESSAGES = 50
 
@@ -50,6 +50,9 @@ class Context(NamedTuple):
     changes: ChangeSet
     # changed paths that pass the rule's `paths` and `ignore`
     matched: tuple[ChangedPath, ...] = ()
+    # the whole workflow, for a rule whose verdict depends on another's settings (a release
+    # commit is recognised by the changelog's files and the release's version files)
+    workflow: Config | None = None
 
     @property
     def stage(self) -> str:

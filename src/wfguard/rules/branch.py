@@ -10,6 +10,7 @@ from ..globs import match_branch
 from ..model import RuleConfig, Stage
 from . import options
 from .base import Context, Message, Outcome
+from .releaseshape import release_only
 
 SCHEMA: dict[str, Any] = {
     "protected": options.GLOBS,
@@ -61,11 +62,14 @@ class BranchRule:
     def evaluate(self, ctx: Context) -> Outcome:
         cs = ctx.changes
         problems: list[Message] = []
+        released = release_only(ctx)
         if cs.stage in ("pre-push", "pre-receive"):
             names = [r[len("refs/heads/"):] for r in cs.target_refs if r.startswith("refs/heads/")]
             if not names:
                 return Outcome.not_applicable("no branch is updated")
             for name in names:
+                if self.is_protected(name) and released:
+                    continue
                 if self.is_protected(name):
                     problems.append(Message(f"pushing directly to the protected branch {name!r}"))
                 elif self.pattern and not self.pattern.fullmatch(name):
@@ -76,7 +80,7 @@ class BranchRule:
             if branch is None:
                 return Outcome.not_applicable("no branch (detached HEAD)")
             protected = self.is_protected(branch)
-            if protected and cs.stage != "ci":  # CI builds protected branches after every merge
+            if protected and cs.stage != "ci" and not released:  # CI builds protected branches after every merge
                 problems.append(Message(f"committing directly to the protected branch {branch!r}"))
             elif not protected and self.pattern and not self.pattern.fullmatch(branch):
                 problems.append(Message(f"branch name {branch!r} does not match /{self.pattern.pattern}/"))
@@ -84,4 +88,7 @@ class BranchRule:
             # runnable as printed: the staged work moves along to the new branch
             nxt = ("git switch -c feat/my-change",) if cs.stage in ("pre-commit", "commit-msg") else ()
             return Outcome.failed(problems, nxt)
+        if released and (cs.stage in ("pre-push", "pre-receive") or self.is_protected(cs.current_branch() or "")):
+            return Outcome.passed("a release commit: only version files and the changelog change, "
+                                  "so it may land on a protected branch")
         return Outcome.passed()

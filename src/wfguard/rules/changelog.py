@@ -17,6 +17,7 @@ from ..globs import check_glob
 from ..model import RuleConfig, Stage
 from . import options
 from .base import Context, Message, Outcome, listing
+from .releaseshape import release_only
 
 _NAME = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
 SCHEMA: dict[str, Any] = {
@@ -168,6 +169,9 @@ class ChangelogRule:
                 "holding one line for the release notes")
 
     def evaluate(self, ctx: Context) -> Outcome:
+        if release_only(ctx) and not ctx.changes.removed_under(self.folder):
+            # a bump with nothing left to move (the release after its pre-releases)
+            return Outcome.passed("release: only the version files and the changelog change")
         return self._file_mode(ctx) if self.file else self._fragment_mode(ctx)
 
     def _triggers(self, ctx: Context, exclude_file: str, fragments: bool = False) -> list[str]:

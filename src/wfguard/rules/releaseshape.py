@@ -1,0 +1,45 @@
+"""What a release commit looks like, so the rules it would trip recognise it: the version files
+bumped, the changelog edited, fragments removed, and nothing else. Being recognised by its shape
+(not by a flag) holds on the server too, where only the pushed commits are known."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Context
+
+_VERSIONISH = re.compile(r"\d+\.\d+")
+
+
+def release_only(ctx: Context) -> bool:
+    """The change is a release and nothing else: fragments removed, the changelog edited, the
+    version files bumped (every line they gain holds a version), no other path touched."""
+    workflow, paths = ctx.workflow, ctx.changes.paths
+    if workflow is None or not paths:
+        return False
+    from .changelog import Options as ChangelogOptions
+
+    version_files = set(workflow.release.version_paths)
+    outputs: set[str] = set()
+    folders: list[str] = []
+    for rule in workflow.rules:
+        if rule.kind == "changelog":
+            o = ChangelogOptions.load(rule.options)
+            if o.file:
+                outputs.add(o.file)
+            elif o.fragments:
+                outputs.add(o.fragments.output)
+                folders.append(o.fragments.dir + "/")
+    bumped = False
+    for cp in paths:
+        if cp.old_path is not None:
+            return False
+        if cp.path in version_files and not cp.deleted:
+            bumped = True
+        elif not ((cp.path in outputs and not cp.deleted)
+                  or (cp.deleted and any(cp.path.startswith(f) for f in folders))):
+            return False
+    if not bumped:
+        return False
+    added = ctx.changes.added_lines()
+    return all(_VERSIONISH.search(line.text) for path in version_files for line in added.get(path, ()))

@@ -1,0 +1,156 @@
+"""Reading and writing the version where a project keeps it, changing nothing else in the file.
+
+``FILE``: ``pyproject.toml`` ([project].version, else [tool.poetry].version), ``package.json``
+(the top-level "version"), a Python file (``__version__ = "..."``). ``FILE:REGEX``: the version
+on the lines the regex matches (commitizen's ``version_files`` form), for any other file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import WfguardError
+
+_PY = re.compile(r"""^(?P<pre>\s*__version__\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""", re.MULTILINE)
+_TOML_KEY = re.compile(r"""^(?P<pre>\s*version\s*=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""")
+_TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
+_VERSIONISH = r"\d+(?:\.\d+)+(?:[-.+]?[0-9A-Za-z.+-]*)?"
+AUTO = ("pyproject.toml", "package.json")
+
+
+class Found(NamedTuple):
+    spec: str  # as configured: FILE or FILE:REGEX
+    path: str
+    version: str
+    spans: tuple[tuple[int, int], ...]  # where the version is written, as offsets in the text
+    text: str
+
+    def replaced(self, new: str) -> str:
+        out, last = [], 0
+        for start, end in self.spans:
+            out += [self.text[last:start], new]
+            last = end
+        return "".join(out) + self.text[last:]
+
+
+def _error(spec: str, problem: str, hint: str) -> WfguardError:
+    return WfguardError(f"release.version_files: {spec}: {problem}; nothing was changed", hint=hint)
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    path, sep, key = spec.partition(":")
+    return path, (key if sep else None)
+
+
+def read(root: Path, spec: str) -> Found:
+    path, key = split_spec(spec)
+    file = root / path
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _error(spec, "the file does not exist", "fix the path in release.version_files") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _error(spec, f"cannot read it ({exc})", "it must be a UTF-8 text file") from None
+    if key is not None:
+        return _by_regex(spec, path, text, key)
+    name = Path(path).name
+    if name == "pyproject.toml":
+        return _pyproject(spec, path, text)
+    if name == "package.json":
+        return _package_json(spec, path, text)
+    if name.endswith(".py"):
+        m = _PY.search(text)
+        if not m:
+            raise _error(spec, "no __version__ = \"...\" assignment in it",
+                         f"add one, or name the line: {path}:REGEX")
+        return Found(spec, path, m.group("v"), ((m.start("v"), m.end("v")),), text)
+    raise _error(spec, "wfguard does not know where this file keeps its version",
+                 f"name the line with a regex: {path}:^version")
+
+
+def _by_regex(spec: str, path: str, text: str, key: str) -> Found:
+    try:
+        rx = re.compile(key)
+    except re.error as exc:
+        raise _error(spec, f"invalid regular expression {key!r}: {exc}", "fix the regex after the ':'") from None
+    spans, versions = [], set()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if rx.search(line):
+            m = re.search(_VERSIONISH, line)
+            if m:
+                spans.append((offset + m.start(), offset + m.end()))
+                versions.add(m.group())
+        offset += len(line)
+    if not spans:
+        raise _error(spec, f"no line matching /{key}/ holds a version", "fix the regex, or the file")
+    if len(versions) > 1:
+        raise _error(spec, f"the lines matching /{key}/ hold different versions ({', '.join(sorted(versions))})",
+                     "make the regex select only the version lines")
+    return Found(spec, path, versions.pop(), tuple(spans), text)
+
+
+def _pyproject(spec: str, path: str, text: str) -> Found:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _error(spec, f"not valid TOML ({exc})", "fix the file") from None
+    project = data.get("project") or {}
+    poetry = (data.get("tool") or {}).get("poetry") or {}
+    table = "project" if "version" in project else ("tool.poetry" if "version" in poetry else None)
+    if table is None:
+        hint = "list the file that holds it instead"
+        hatch = ((data.get("tool") or {}).get("hatch") or {}).get("version") or {}
+        if isinstance(hatch, dict) and hatch.get("path"):
+            hint = f"the version is read from {hatch['path']}: list that file in release.version_files"
+        dynamic = "dynamic" if "version" in (project.get("dynamic") or []) else "absent"
+        raise _error(spec, f"[project].version is {dynamic} and [tool.poetry].version absent", hint)
+    current = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        t = _TABLE.match(line)
+        if t:
+            current = t.group(1).strip().replace(" ", "")
+        elif current == table:
+            m = _TOML_KEY.match(line)
+            if m:
+                return Found(spec, path, m.group("v"), ((offset + m.start("v"), offset + m.end("v")),), text)
+        offset += len(line)
+    raise _error(spec, f"[{table}].version is not written as version = \"...\" on its own line",
+                 "write it that way, or name the line: pyproject.toml:REGEX")
+
+
+def _package_json(spec: str, path: str, text: str) -> Found:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _error(spec, f"not valid JSON ({exc})", "fix the file") from None
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, str):
+        raise _error(spec, "no top-level \"version\"", "add one, or list the file that holds it")
+    # the first "version" key at the object's first level of indentation
+    for m in re.finditer(r'"version"\s*:\s*"(?P<v>(?:[^"\\]|\\.)*)"', text):
+        if m.group("v") == version and text[:m.start()].count("{") - text[:m.start()].count("}") == 1:
+            return Found(spec, path, version, ((m.start("v"), m.end("v")),), text)
+    raise _error(spec, "cannot find where the top-level \"version\" is written", "list another file")
+
+
+def detect(root: Path) -> list[str]:
+    """Version files a project has without saying so: those of AUTO that hold a version."""
+    out = []
+    for name in AUTO:
+        if (root / name).is_file():
+            try:
+                read(root, name)
+            except WfguardError:
+                continue
+            out.append(name)
+    return out

@@ -1,0 +1,293 @@
+"""`wfguard release` through real git: version files, changelog, commit, tag, push to a bare remote
+guarded by wfguard's own pre-receive, with the local hooks installed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wfguard import versions
+
+from conftest import GitRepo
+
+CONFIG = """\
+version: 1
+extends: [changelog-fragments, conventional-commits]
+rules:
+  changelog:
+    paths: ["src/**"]
+  main-protected:
+    kind: branch
+    protected: [main]
+release:
+  version_files: [pyproject.toml, src/demo/__init__.py]
+"""
+PYPROJECT = '[project]\nname = "demo"\nversion = "1.2.0"  # the release writes only the value\n'
+
+
+@pytest.fixture
+def project(repo: GitRepo, tmp_path: Path) -> GitRepo:
+    """main at v1.2.0 on a bare remote that runs wfguard's pre-receive; hooks installed."""
+    remote = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    repo.git("switch", "-q", "-c", "main")
+    repo.config(CONFIG)
+    repo.commit("chore: start", ".wfguard.yml", ("pyproject.toml", PYPROJECT),
+                ("src/demo/__init__.py", '__version__ = "1.2.0"\n'), ("changelog.d/.gitkeep", ""))
+    repo.git("tag", "-a", "v1.2.0", "-m", "1.2.0")
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "-u", "origin", "main", "v1.2.0")
+    assert repo.wfguard("install").code == 0
+    server = GitRepo(remote)
+    assert server.wfguard("install", "--server").code == 0
+    return repo
+
+
+def merged(repo: GitRepo, message: str, *files: tuple[str, str]) -> None:
+    """A change that reached main through review: the server's own hook is not the point here."""
+    repo.commit(message, *files)
+    hook = Path(repo.git("remote", "get-url", "origin")) / "hooks" / "pre-receive"
+    saved = hook.read_bytes()
+    hook.unlink()
+    try:
+        repo.git("push", "-q", "--no-verify", "origin", "main")
+    finally:
+        hook.write_bytes(saved)
+        hook.chmod(0o755)
+
+
+def release(repo: GitRepo, *args: str) -> tuple[int, dict[str, object]]:
+    r = repo.wfguard("release", "--yes", "--format", "json", *args)
+    return r.code, (r.json() if r.out.strip().startswith("{") else {"stderr": r.err, "stdout": r.out})
+
+
+def test_release_writes_commits_tags_and_pushes_through_every_hook(project: GitRepo, tmp_path: Path) -> None:
+    merged(project, "feat: export as CSV", ("src/demo/export.py", "x = 1\n"),
+           ("changelog.d/export.feature.md", "Reports can be exported as CSV.\n"))
+    merged(project, "fix: empty input", ("src/demo/read.py", "y = 1\n"),
+           ("changelog.d/42.bugfix.md", "Reading an empty file no longer crashes.\n"))
+    notes_file = tmp_path / "notes.md"
+    code, data = release(project, "--notes-file", str(notes_file))
+    assert code == 0, data
+    assert data["version"] == "1.3.0" and data["previous"] == "1.2.0" and data["bump"] == "minor"
+    assert {"source": "changelog.d/export.feature.md", "level": "minor"} in data["reasons"]  # type: ignore[operator]
+    assert {"source": "changelog.d/42.bugfix.md", "level": "patch"} in data["reasons"]  # type: ignore[operator]
+    assert data["pushed"] is True and data["tag"] == "v1.3.0"
+    notes = str(data["notes"])
+    assert "### Added\n\n- Reports can be exported as CSV." in notes
+    assert "- Reading an empty file no longer crashes. (#42)" in notes
+    assert notes_file.read_text(encoding="utf-8") == notes
+    # every file: only the version changed; the comment beside it is kept
+    assert (project.path / "pyproject.toml").read_text() == PYPROJECT.replace("1.2.0", "1.3.0")
+    assert (project.path / "src/demo/__init__.py").read_text() == '__version__ = "1.3.0"\n'
+    assert "## [1.3.0] - " in (project.path / "CHANGELOG.md").read_text()
+    assert not list((project.path / "changelog.d").glob("*.md"))
+    assert project.git("status", "--porcelain") == ""
+    # an annotated tag whose message is the notes, on the release commit, both on the remote
+    assert project.git("cat-file", "-t", "v1.3.0") == "tag"
+    assert project.git("tag", "-l", "--format=%(contents)", "v1.3.0").strip() == notes.strip()
+    assert project.git("log", "-1", "--format=%s") == "chore(release): 1.3.0"
+    remote = project.git("ls-remote", "origin")
+    assert f"{data['commit']}\trefs/heads/main" in remote and "refs/tags/v1.3.0" in remote
+    # the same server still refuses a feature pushed straight to main
+    project.commit("feat: sneak in", ("src/demo/sneak.py", "z = 1\n"), ("changelog.d/s.feature.md", "Sneak.\n"))
+    push = subprocess.run(["git", "push", "-q", "--no-verify", "origin", "main"], cwd=project.path,
+                          capture_output=True, text=True)
+    assert push.returncode != 0 and "protected branch 'main'" in push.stderr
+
+
+def test_dry_run_explains_and_changes_nothing(project: GitRepo) -> None:
+    merged(project, "feat!: drop the old API", ("src/demo/api.py", "x = 1\n"),
+           ("changelog.d/old-api.removal.md", "The old API is gone.\n"))
+    before = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    r = project.wfguard("release", "--dry-run")
+    assert r.code == 0, r
+    assert "would release 2.0.0 (from 1.2.0, major)" in r.out
+    assert "major  changelog.d/old-api.removal.md" in r.out and "- The old API is gone." in r.out
+    after = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before and project.git("tag", "-l", "v2*") == ""
+
+
+def test_nothing_pending_is_not_an_error(project: GitRepo) -> None:
+    code, data = release(project)
+    assert code == 0 and data["version"] is None and data["previous"] == "1.2.0"
+    r = project.wfguard("release", "--yes")
+    assert r.code == 0 and "nothing to release" in r.out
+
+
+def test_pre_releases_count_up_and_the_release_drops_the_label(project: GitRepo) -> None:
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    assert release(project, "--pre", "rc")[1]["version"] == "1.3.0rc1"
+    merged(project, "fix: b", ("src/demo/b.py", "b = 1\n"), ("changelog.d/b.bugfix.md", "Fix B.\n"))
+    assert release(project, "--pre", "rc")[1]["version"] == "1.3.0rc2"
+    code, data = release(project)
+    assert code == 0 and data["version"] == "1.3.0" and data["bump"] == "pre-release"
+    # the final notes carry what the pre-releases took from the folder
+    assert "Feature A." in str(data["notes"]) and "Fix B." in str(data["notes"])
+    assert project.git("describe", "--tags", "--exact-match") == "v1.3.0"
+
+
+def test_semver_scheme_writes_semver_pre_releases(project: GitRepo) -> None:
+    project.config(CONFIG + "  scheme: semver\n")
+    merged(project, "chore: semver", (".wfguard.yml", (project.path / ".wfguard.yml").read_text()))
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    assert release(project, "--pre", "rc")[1]["version"] == "1.3.0-rc.1"
+    assert (project.path / "pyproject.toml").read_text().count('"1.3.0-rc.1"') == 1
+
+
+@pytest.mark.parametrize("case", ["dirty", "branch", "behind", "tag", "no-version", "not-newer"])
+def test_refusals_change_nothing(project: GitRepo, tmp_path: Path, case: str) -> None:
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    args: list[str] = []
+    expect = ""
+    if case == "dirty":
+        project.write("src/demo/a.py", "a = 2\n")
+        expect = "uncommitted changes"
+    elif case == "branch":
+        project.git("switch", "-q", "-c", "feat/x")
+        expect = "releases are made from 'main'"
+    elif case == "behind":
+        other = tmp_path / "other"
+        project.git("clone", "-q", project.git("remote", "get-url", "origin"), str(other))
+        o = GitRepo(other)
+        o.git("config", "user.email", "o@example.com")
+        o.git("config", "user.name", "O")
+        hook = Path(project.git("remote", "get-url", "origin")) / "hooks" / "pre-receive"
+        saved = hook.read_bytes()
+        hook.unlink()
+        o.commit("docs: elsewhere", ("README.md", "more\n"))
+        o.git("push", "-q", "--no-verify", "origin", "main")
+        hook.write_bytes(saved)
+        hook.chmod(0o755)
+        project.git("fetch", "-q", "origin")
+        expect = "behind origin/main"
+    elif case == "tag":
+        project.git("switch", "-q", "-c", "side", "HEAD~1")  # a tag on work main never got
+        project.commit("chore: elsewhere", ("other.txt", "x\n"))
+        project.git("tag", "v1.3.0")
+        project.git("switch", "-q", "main")
+        expect = "already exists"
+    elif case == "no-version":
+        project.write("src/demo/__init__.py", "# no version here\n")
+        merged(project, "refactor: drop version", ("src/demo/__init__.py", "# no version here\n"),
+               ("changelog.d/v.misc.md", "Moved.\n"))
+        expect = "no __version__"
+    elif case == "not-newer":
+        args = ["--version", "1.1.0"]
+        expect = "not newer"
+    before = project.git("status", "--porcelain"), project.git("rev-parse", "HEAD"), project.git("tag", "-l")
+    r = project.wfguard("release", "--yes", *args)
+    assert r.code == 2, r
+    assert expect in r.err and "nothing was changed" in r.err
+    assert (project.git("status", "--porcelain"), project.git("rev-parse", "HEAD"), project.git("tag", "-l")) == before
+
+
+def test_a_release_failing_the_rules_puts_every_file_back(project: GitRepo) -> None:
+    project.config(CONFIG.replace("release:", """\
+  docs-with-version:
+    kind: co-change
+    if_changed: pyproject.toml
+    then_change: docs/**
+    stages: [pre-commit, ci]
+release:"""))
+    merged(project, "chore: rule", (".wfguard.yml", (project.path / ".wfguard.yml").read_text()))
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    before = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    head = project.git("rev-parse", "HEAD")
+    r = project.wfguard("release", "--yes")
+    assert r.code == 1, r
+    assert "docs-with-version" in r.err and "every file is as it was" in r.out
+    after = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
+    assert project.git("status", "--porcelain") == "" and project.git("rev-parse", "HEAD") == head
+    assert project.git("tag", "-l", "v1.3*") == ""
+
+
+def test_a_failed_push_keeps_the_commit_and_tag_and_says_how_to_retry(project: GitRepo, tmp_path: Path) -> None:
+    merged(project, "fix: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.bugfix.md", "Fix A.\n"))
+    project.git("remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    r = project.wfguard("release", "--yes")
+    assert r.code == 2
+    assert "the commit and tag are kept" in r.out and "git push --atomic origin" in r.out
+    assert project.git("log", "-1", "--format=%s") == "chore(release): 1.2.1"
+    assert project.git("tag", "-l", "v1.2.1") == "v1.2.1"
+
+
+def test_conventional_commits_decide_without_fragments(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [conventional-commits]\nrelease: {tag: \"{version}\"}\n")
+    repo.commit("chore: start", ".wfguard.yml", ("package.json",
+                '{\n  "name": "x",\n  "version": "0.4.1",\n  "devDependencies": {"version": "1.0.0"}\n}\n'))
+    repo.git("tag", "0.4.1")
+    repo.commit("fix: a crash", "a.txt")
+    repo.commit("feat(ui)!: new layout", "b.txt")
+    repo.commit("docs: typo", "c.txt")
+    code, data = release(repo, "--no-push")
+    assert code == 0, data
+    # below 1.0.0 a breaking change raises the minor (zero_major: minor)
+    assert data["version"] == "0.5.0" and data["bump"] == "major" and data["tag"] == "0.5.0"
+    assert [r["level"] for r in data["reasons"]] == ["patch", "major"]  # type: ignore[union-attr]
+    assert "### Breaking changes\n\n- new layout" in str(data["notes"]) and "- a crash" in str(data["notes"])
+    pkg = (repo.path / "package.json").read_text()
+    assert '"version": "0.5.0"' in pkg and '{"version": "1.0.0"}' in pkg
+
+
+def test_keep_a_changelog_releases_the_unreleased_section(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [conventional-commits]\nrules:\n  changelog:\n    kind: changelog\n"
+                "    file: CHANGELOG.md\n    paths: [\"src/**\"]\n")
+    repo.commit("chore: start", ".wfguard.yml", ("pyproject.toml", PYPROJECT),
+                ("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- Old.\n"))
+    repo.git("tag", "v1.2.0")
+    repo.commit("feat: b", ("src/b.py", "b\n"),
+                ("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- B.\n\n## [1.2.0] - 2026-01-01\n\n- Old.\n"))
+    code, data = release(repo, "--no-push", "--date", "2026-12-02")
+    assert code == 0, data
+    assert data["version"] == "1.3.0" and data["notes"] == "### Added\n\n- B.\n"
+    assert (repo.path / "CHANGELOG.md").read_text() == (
+        "# Changelog\n\n## [Unreleased]\n\n## [1.3.0] - 2026-12-02\n\n### Added\n\n- B.\n\n"
+        "## [1.2.0] - 2026-01-01\n\n- Old.\n")
+
+
+@pytest.mark.parametrize(("scheme", "ordered"), [
+    # semver.org item 11's own example, then PEP 440's pre-release order
+    ("semver", ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+                "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"]),
+    ("pep440", ["1.0.0a1", "1.0.0a2", "1.0.0b1", "1.0.0rc1", "1.0.0rc10", "1.0.0", "1.0.1", "1.10.0"]),
+])
+def test_version_order_follows_the_scheme(scheme: versions.Scheme, ordered: list[str]) -> None:
+    parsed = [versions.parse(v, scheme) for v in ordered]
+    assert sorted(parsed, key=lambda v: v.key) == parsed
+
+
+def test_next_version_rules() -> None:
+    p = versions.parse
+    assert versions.next_version(p("1.2.3", "pep440"), "major", None, "pep440", "minor") == "2.0.0"
+    assert versions.next_version(p("0.2.3", "pep440"), "major", None, "pep440", "minor") == "0.3.0"
+    assert versions.next_version(p("0.2.3", "pep440"), "major", None, "pep440", "major") == "1.0.0"
+    assert versions.next_version(p("1.3.0rc1", "pep440"), "patch", None, "pep440", "minor") == "1.3.0"
+    assert versions.next_version(p("1.3.0rc1", "pep440"), "major", None, "pep440", "minor") == "2.0.0"
+    assert versions.next_version(p("1.3.0rc1", "pep440"), None, "rc", "pep440", "minor") == "1.3.0rc2"
+    assert versions.next_version(p("1.3.0b2", "pep440"), None, "rc", "pep440", "minor") == "1.3.0rc1"
+    assert versions.next_version(p("1.2.0", "pep440"), None, None, "pep440", "minor") is None
+
+
+def test_towncrier_builds_the_section_when_configured(repo: GitRepo) -> None:
+    """fragments.build hands the section to the project's own towncrier; release does the rest."""
+    repo.config("version: 1\nextends: [changelog-fragments]\nrules:\n  changelog:\n    paths: [\"src/**\"]\n"
+                "    fragments:\n      dir: changelog.d\n      types: [feature, bugfix]\n      output: NEWS.rst\n"
+                "      build: [towncrier, build, --yes, --version, \"{version}\"]\n")
+    towncrier = ('[tool.towncrier]\ndirectory = "changelog.d"\nfilename = "NEWS.rst"\n'
+                 '[[tool.towncrier.type]]\ndirectory = "feature"\nname = "Features"\nshowcontent = true\n'
+                 '[[tool.towncrier.type]]\ndirectory = "bugfix"\nname = "Bugfixes"\nshowcontent = true\n')
+    repo.commit("chore: start", ".wfguard.yml", ("pyproject.toml", PYPROJECT + towncrier),
+                ("NEWS.rst", "News\n====\n\n.. towncrier release notes start\n"))
+    repo.git("tag", "v1.2.0")
+    repo.commit("feat: a", ("src/a.py", "a\n"), ("changelog.d/7.feature", "Feature seven.\n"))
+    code, data = release(repo, "--no-push")
+    assert code == 0, data
+    news = (repo.path / "NEWS.rst").read_text()
+    assert "1.3.0" in news and "Feature seven. (#7)" in news and "Features" in news
+    assert not (repo.path / "changelog.d/7.feature").exists()
+    assert json.loads(json.dumps(data))["version"] == "1.3.0"
