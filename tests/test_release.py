@@ -8,10 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 
 from wfguard import versions
-
-from conftest import GitRepo
 
 CONFIG = """\
 version: 1
@@ -240,8 +239,8 @@ def test_keep_a_changelog_releases_the_unreleased_section(repo: GitRepo) -> None
     repo.commit("chore: start", ".wfguard.yml", ("pyproject.toml", PYPROJECT),
                 ("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- Old.\n"))
     repo.git("tag", "v1.2.0")
-    repo.commit("feat: b", ("src/b.py", "b\n"),
-                ("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- B.\n\n## [1.2.0] - 2026-01-01\n\n- Old.\n"))
+    repo.commit("feat: b", ("src/b.py", "b\n"), ("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n"
+                                                  "### Added\n\n- B.\n\n## [1.2.0] - 2026-01-01\n\n- Old.\n"))
     code, data = release(repo, "--no-push", "--date", "2026-12-02")
     assert code == 0, data
     assert data["version"] == "1.3.0" and data["notes"] == "### Added\n\n- B.\n"
@@ -291,3 +290,51 @@ def test_towncrier_builds_the_section_when_configured(repo: GitRepo) -> None:
     assert "1.3.0" in news and "Feature seven. (#7)" in news and "Features" in news
     assert not (repo.path / "changelog.d/7.feature").exists()
     assert json.loads(json.dumps(data))["version"] == "1.3.0"
+
+
+def test_init_reads_how_a_commitizen_project_releases(repo: GitRepo) -> None:
+    repo.commit("chore: start", ("pyproject.toml", '[project]\nname = "x"\nversion = "0.3.0"\n\n'
+                                 '[tool.commitizen]\nname = "cz_conventional_commits"\nversion = "0.3.0"\n'
+                                 'tag_format = "v$version"\nversion_files = ["src/x/__init__.py:__version__"]\n'),
+                ("src/x/__init__.py", '__version__ = "0.3.0"\n'))
+    repo.git("tag", "v0.3.0")
+    repo.commit("feat: something", ("src/x/a.py", "a\n"))
+    assert repo.wfguard("init", "--yes", "--no-install").code == 0
+    text = (repo.path / ".wfguard.yml").read_text()
+    assert 'tag: "v{version}"' in text
+    assert 'version_files: ["pyproject.toml:^version", "src/x/__init__.py:__version__"]' in text
+    assert 'zero_major: "major"' in text  # commitizen breaks 0.x to 1.0.0 unless major_version_zero
+    repo.commit("chore: adopt wfguard", ".wfguard.yml")
+    r = repo.wfguard("release", "--dry-run", "--format", "json")
+    assert r.code == 0, r
+    data = r.json()
+    assert data["version"] == "0.4.0" and data["files"] == ["pyproject.toml", "src/x/__init__.py"]
+
+
+def test_init_reads_the_version_file_and_tag_form_of_a_plain_project(repo: GitRepo) -> None:
+    repo.commit("chore: start", ("pyproject.toml", '[project]\nname = "x"\ndynamic = ["version"]\n'
+                                 '[tool.hatch.version]\npath = "src/x/__about__.py"\n'),
+                ("src/x/__about__.py", '__version__ = "2.0.1"\n'))
+    repo.git("tag", "2.0.0")
+    repo.git("tag", "2.0.1")
+    assert repo.wfguard("init", "--yes", "--no-install").code == 0
+    text = (repo.path / ".wfguard.yml").read_text()
+    assert 'tag: "{version}"' in text and 'version_files: ["src/x/__about__.py"]' in text
+    assert repo.wfguard("validate").code == 0
+
+
+def test_the_action_releases_and_hands_the_notes_to_gh(project: GitRepo, tmp_path: Path) -> None:
+    import os
+
+    import yaml
+
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    action = yaml.safe_load((Path(__file__).parent.parent / "action.yml").read_text())
+    script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "release")
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs), "RUNNER_TEMP": str(tmp_path),
+           "RELEASE_ARGS": "", "NOTES_FILE": "RELEASE_NOTES.md"}
+    proc = subprocess.run(["bash", "-c", script], cwd=project.path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert outputs.read_text().splitlines() == ["version=1.3.0", "tag=v1.3.0", "notes-file=RELEASE_NOTES.md"]
+    assert (project.path / "RELEASE_NOTES.md").read_text() == "### Added\n\n- Feature A.\n"

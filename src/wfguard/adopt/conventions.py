@@ -33,7 +33,7 @@ class Rule(NamedTuple):
     failing: tuple[str, ...]  # headers of recent commits it would still refuse
 
 
-def _commitizen(root: Path) -> tuple[dict[str, Any], str] | None:
+def commitizen_settings(root: Path) -> tuple[dict[str, Any], str] | None:
     found = toml.tool_table(root, "commitizen", ".cz.toml", "cz.toml")
     if found:
         return found
@@ -145,7 +145,7 @@ def _frequent_types(messages: list[str]) -> list[str]:
 def detect(root: Path) -> Rule:
     messages = history(root)
     recent = messages[:50]
-    cz = _commitizen(root)
+    cz = commitizen_settings(root)
     if cz is not None:
         cfg, source = cz
         pattern = cfg.get("schema_pattern") if isinstance(cfg.get("schema_pattern"), str) else None

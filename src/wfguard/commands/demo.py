@@ -44,9 +44,10 @@ class _Demo:
 
     def wfguard(self, *args: str) -> subprocess.CompletedProcess[str]:
         self.c.print(f"[bold cyan]$[/bold cyan] wfguard {shlex.join(args)}")
+        # one stream, so progress (stderr) and results (stdout) read in the order they happened
         proc = subprocess.run([sys.executable, "-m", "wfguard", *args], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, check=False)
-        self.output(proc.stdout + proc.stderr)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        self.output(proc.stdout)
         return proc
 
     def write(self, rel: str, text: str) -> None:
@@ -84,10 +85,13 @@ def run(directory: str | None = None) -> int:
     d.write(".wfguard.yml", DEMO_CONFIG)
     d.write("src/app.py", "def export():\n    return []\n")
     d.write("changelog.d/.gitkeep", "")
+    d.write("pyproject.toml", '[project]\nname = "app"\nversion = "0.1.0"\n')
+    d.write(".gitignore", "RELEASE_NOTES.md\n")
     d.sh("git", "add", ".", show=False)
     d.sh("git", "commit", "-q", "-m", "chore: start the project", show=False)
+    d.sh("git", "tag", "-a", "v0.1.0", "-m", "0.1.0", show=False)
     d.sh("git", "remote", "add", "origin", str(remote), show=False)
-    d.sh("git", "push", "-q", "origin", "main", show=False)
+    d.sh("git", "push", "-q", "-u", "origin", "main", "v0.1.0", show=False)
     d.sh("cat", ".wfguard.yml")
     ok.append(d.wfguard("install").returncode == 0)
 
@@ -111,16 +115,21 @@ def run(directory: str | None = None) -> int:
     d.step("4. CI runs the same rules", "What a pull request check runs; it cannot be skipped with --no-verify.")
     ok.append(d.wfguard("check", "--base", "main").returncode == 0)
 
-    d.step("5. Release notes from the fragments",
-           "At release time the fragments become a section of CHANGELOG.md and are removed (staged).")
+    d.step("5. The pull request is merged; the release makes itself",
+           "wfguard release reads the pending fragments (a feature: a minor bump), writes the version into "
+           "pyproject.toml, turns the fragments into a CHANGELOG.md section, checks the release against "
+           "the same rules, commits, tags with the notes and pushes. The notes are what clients read.")
+    sha = d.sh("git", "rev-parse", "HEAD", show=False).stdout.strip()
+    d.sh("git", "--git-dir", str(remote), "update-ref", "refs/heads/main", sha, show=False)  # the merge button
     d.sh("git", "switch", "-q", "main", show=False)
-    d.sh("git", "merge", "-q", "--ff-only", "feat/export-csv", show=False)
-    ok.append(d.wfguard("changelog", "build", "--version", "1.0.0").returncode == 0)
-    d.sh("cat", "CHANGELOG.md")
+    d.sh("git", "pull", "-q", "--ff-only", "origin", "main", show=False)
+    ok.append(d.wfguard("release", "--yes", "--notes-file", "RELEASE_NOTES.md").returncode == 0)
+    d.sh("git", "log", "--oneline", "--decorate", "-3")
+    d.sh("cat", "RELEASE_NOTES.md")
     d.wfguard("report")
 
     good = all(ok)
     d.step("Done" if good else "Something went wrong",
            f"The demo repository is at {work}\n"  # two lines, not a wrapped sentence
-           "On your own repository: wfguard init, then wfguard ship -m 'feat: ...'.")
+           "On your own repository: wfguard init, then wfguard ship -m 'feat: ...', then wfguard release.")
     return 0 if good else 1

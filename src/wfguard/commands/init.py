@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from .. import git
 from ..adopt import conventions, managers
+from ..adopt import release as release_mod
 from ..adopt import towncrier as towncrier_mod
 from ..config import CONFIG_NAME
 from ..errors import WfguardError
@@ -44,6 +45,7 @@ class Detected(NamedTuple):
     default_branch: str
     manager: managers.Manager | None
     source_dirs: tuple[str, ...]
+    release: release_mod.Release
 
 
 def _folder_types(root: Path, folder: str) -> list[str]:
@@ -107,7 +109,8 @@ def detect(repo: Repo) -> Detected:
     root = repo.root
     commits = conventions.detect(root)
     return Detected(detect_changelog(root, commits), commits, default_branch(root),
-                    managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()))
+                    managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()),
+                    release_mod.detect(root))
 
 
 def _y(value: Any) -> str:
@@ -173,7 +176,9 @@ def render(d: Detected) -> str:
         f"extends: [{', '.join(extends)}]",
         "rules:" if rules else "rules: {}",
         *rules,
-        "ship:", f"  base: {_y(d.default_branch)}", '  branch: "{type}/{slug}"', "  push: true", "",
+        "ship:", f"  base: {_y(d.default_branch)}", '  branch: "{type}/{slug}"', "  push: true",
+        f"release:                         # {d.release.found}",
+        *(f"  {k}: {_y(v)}" for k, v in d.release.options.items()), "",
     ]
     return "\n".join(lines)
 
@@ -205,7 +210,7 @@ def run(yes: bool, force: bool, install: bool) -> int:
         commits = c.source + ("" if c.share is None else
                               f" ({c.share:.0%} of the last {c.commits_read} commits pass the rule written)")
     found = [f"changelog: {d.changelog.found}", f"commits: {commits}",
-             f"default branch: {d.default_branch} (protected; ship.base)"]
+             f"default branch: {d.default_branch} (protected; ship.base)", f"release: {d.release.found}"]
     if d.manager:
         found.append(f"hooks: managed by {d.manager.name} ({d.manager.config})")
     emit("found:\n" + "\n".join(f"  {f}" for f in found), None)
