@@ -270,6 +270,10 @@ def test_next_version_rules() -> None:
     assert versions.next_version(p("1.3.0rc1", "pep440"), None, "rc", "pep440", "minor") == "1.3.0rc2"
     assert versions.next_version(p("1.3.0b2", "pep440"), None, "rc", "pep440", "minor") == "1.3.0rc1"
     assert versions.next_version(p("1.2.0", "pep440"), None, None, "pep440", "minor") is None
+    # a development tag opens the next version (pytest tags main X.Y.0.dev0 after branching)
+    assert versions.next_version(p("9.2.0.dev0", "pep440"), "patch", None, "pep440", "minor") == "9.2.0"
+    assert versions.next_version(p("9.2.0.dev0", "pep440"), None, "rc", "pep440", "minor") == "9.2.0rc1"
+    assert p("9.2.0.dev0", "pep440").key < p("9.2.0rc1", "pep440").key
 
 
 def test_towncrier_builds_the_section_when_configured(repo: GitRepo) -> None:
@@ -338,3 +342,25 @@ def test_the_action_releases_and_hands_the_notes_to_gh(project: GitRepo, tmp_pat
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert outputs.read_text().splitlines() == ["version=1.3.0", "tag=v1.3.0", "notes-file=RELEASE_NOTES.md"]
     assert (project.path / "RELEASE_NOTES.md").read_text() == "### Added\n\n- Feature A.\n"
+
+
+def test_version_file_regex_replaces_only_the_version(tmp_path: Path) -> None:
+    """commitizen's FILE:REGEX: other numbers on a matching line (python_version) stay as they are."""
+    from wfguard import versionfiles
+
+    text = ('[project]\nversion = "4.11.0"\ndeps = ["x ; python_version < \'3.11\'"]\n'
+            '[tool.commitizen]\nversion = "4.11.0"\n')
+    (tmp_path / "pyproject.toml").write_text(text)
+    (tmp_path / ".pre-commit-config.yaml").write_text("  - repo: x\n    rev: v4.11.0 # updated by Commitizen\n")
+    found = versionfiles.read(tmp_path, "pyproject.toml:version")
+    assert found.version == "4.11.0" and found.replaced("4.12.0") == text.replace("4.11.0", "4.12.0")
+    hook = versionfiles.read(tmp_path, ".pre-commit-config.yaml:rev:.+Commitizen")
+    assert hook.replaced("4.12.0").endswith("rev: v4.12.0 # updated by Commitizen\n")
+
+
+def test_a_version_file_ahead_of_the_tags_is_reported(project: GitRepo) -> None:
+    merged(project, "fix: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.bugfix.md", "Fix A.\n"),
+           ("pyproject.toml", PYPROJECT.replace("1.2.0", "1.2.5")))
+    r = project.wfguard("release", "--dry-run", "--format", "json")
+    assert r.code == 0 and r.json()["version"] == "1.2.1"
+    assert "pyproject.toml says 1.2.5, newer than the newest tag" in r.json()["warnings"][0]

@@ -18,7 +18,7 @@ from .errors import WfguardError
 _PY = re.compile(r"""^(?P<pre>\s*__version__\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""", re.MULTILINE)
 _TOML_KEY = re.compile(r"""^(?P<pre>\s*version\s*=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""")
 _TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
-_VERSIONISH = r"\d+(?:\.\d+)+(?:[-.+]?[0-9A-Za-z.+-]*)?"
+_VERSIONISH = r"(?<![\d.])\d+(?:\.\d+)+(?:(?:[-+]|\.?(?=[a-z]))[0-9A-Za-z.+-]*)?"
 AUTO = ("pyproject.toml", "package.json")
 
 
@@ -73,25 +73,26 @@ def read(root: Path, spec: str) -> Found:
 
 
 def _by_regex(spec: str, path: str, text: str, key: str) -> Found:
+    """commitizen's meaning: on the lines the regex matches, the version is what is replaced. A
+    matching line may hold other version-like numbers (``python_version < '3.11'``): the version
+    is the one most of the matching lines agree on, the first of them on a tie."""
     try:
         rx = re.compile(key)
     except re.error as exc:
         raise _error(spec, f"invalid regular expression {key!r}: {exc}", "fix the regex after the ':'") from None
-    spans, versions = [], set()
+    found: list[tuple[str, int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         if rx.search(line):
-            m = re.search(_VERSIONISH, line)
-            if m:
-                spans.append((offset + m.start(), offset + m.end()))
-                versions.add(m.group())
+            found += [(m.group(), offset + m.start(), offset + m.end()) for m in re.finditer(_VERSIONISH, line)]
         offset += len(line)
-    if not spans:
+    if not found:
         raise _error(spec, f"no line matching /{key}/ holds a version", "fix the regex, or the file")
-    if len(versions) > 1:
-        raise _error(spec, f"the lines matching /{key}/ hold different versions ({', '.join(sorted(versions))})",
-                     "make the regex select only the version lines")
-    return Found(spec, path, versions.pop(), tuple(spans), text)
+    counts: dict[str, int] = {}
+    for v, _, _ in found:
+        counts[v] = counts.get(v, 0) + 1
+    version = max(counts, key=lambda v: counts[v])  # dicts keep order: the first wins a tie
+    return Found(spec, path, version, tuple((a, b) for v, a, b in found if v == version), text)
 
 
 def _pyproject(spec: str, path: str, text: str) -> Found:

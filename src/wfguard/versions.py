@@ -48,12 +48,16 @@ def _parse_pep440(text: str) -> Version:
         v = Pep440(text)
     except Bad:
         raise InvalidVersion(f"{text!r} is not a PEP 440 version") from None
-    if v.epoch or v.dev is not None or v.post is not None or v.local:
-        raise InvalidVersion(f"{text!r}: epochs, .post, .dev and +local versions are not released by wfguard")
+    if v.epoch or v.post is not None or v.local or (v.dev is not None and v.pre is not None):
+        raise InvalidVersion(f"{text!r}: epochs, .post and +local versions are not released by wfguard")
     parts = (*v.release, 0, 0)[:3]
     if len(v.release) > 3:
         raise InvalidVersion(f"{text!r} has more than three release numbers")
-    pre = (v.pre[0], v.pre[1]) if v.pre else None
+    pre: tuple[str, int] | None = (v.pre[0], v.pre[1]) if v.pre else None
+    if v.dev is not None:
+        # a X.Y.Z.devN tag (pytest, setuptools_scm projects) opens X.Y.Z's development: the next
+        # release reaches X.Y.Z as it would after a pre-release
+        pre = ("dev", v.dev)
     return Version(str(v), (parts[0], parts[1], parts[2]), pre, (v,))
 
 

@@ -56,13 +56,14 @@ def detect(root: Path) -> Release:
         provider = cfg.get("version_provider", "commitizen")
         if provider == "commitizen" and "version" in cfg and source.endswith("pyproject.toml"):
             files.insert(0, "pyproject.toml:^version")
-        elif provider in ("pep621", "poetry"):
+        elif provider in ("pep621", "poetry", "uv"):  # uv.lock follows at the next `uv lock`
             files.insert(0, "pyproject.toml")
         elif provider == "npm":
             files.insert(0, "package.json")
         opts["version_files"] = list(dict.fromkeys(files))
         if str(cfg.get("version_scheme", "pep440")).startswith("semver"):
             opts["scheme"] = "semver"
+        opts["bump"] = {"refactor": "patch"}  # commitizen's bump_map: refactor bumps a patch, as fix and perf
         if not cfg.get("major_version_zero", False):
             opts["zero_major"] = "major"  # commitizen's default: 0.x breaks to 1.0.0
         return Release(opts, f"commitizen ({source}): tag {opts['tag']}, version in "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -58,6 +59,7 @@ class Plan(NamedTuple):
     fragments: Fragments | None
     keep_a_changelog: str | None  # file mode: the changelog whose Unreleased part is released
     date: str
+    warnings: tuple[str, ...] = ()
 
 
 # --- the current version ------------------------------------------------------------------
@@ -98,19 +100,24 @@ def current_version(root: Path, rel: ReleaseConfig, files: list[versionfiles.Fou
 
 # --- what is pending ----------------------------------------------------------------------
 
-def _level_of_commit(message: str) -> Level | None:
+_COMMIT_LEVELS: dict[str, Level] = {"feat": "minor", "fix": "patch", "perf": "patch"}
+
+
+def _level_of_commit(message: str, bump: Mapping[str, str] | None = None) -> Level | None:
+    """``!`` or a BREAKING CHANGE trailer major, feat minor, fix and perf patch; ``release.bump``
+    may name further commit types (commitizen also bumps a patch for ``refactor``)."""
     header = conventional.parse_header(message.split("\n", 1)[0])
     if header is None:
         return None
     if header.breaking or any(k.upper() in ("BREAKING CHANGE", "BREAKING-CHANGE") for k, _ in parse_trailers(message)):
         return "major"
-    levels: dict[str, Level] = {"feat": "minor", "fix": "patch", "perf": "patch"}
-    return levels.get(header.type)
+    level = (bump or {}).get(header.type) or _COMMIT_LEVELS.get(header.type)
+    return next((lv for lv in versions.LEVELS if lv == level), None)
 
 
-def _commit_reasons(root: Path, since: str | None) -> list[tuple[Reason, str]]:
+def _commit_reasons(root: Path, since: str | None, bump: Mapping[str, str]) -> list[tuple[Reason, str]]:
     commits = log_commits(root, [f"{since}..HEAD" if since else "HEAD", "--no-merges"])
-    return [(Reason(f"commit {c.short} {c.header}", _level_of_commit(c.message)), c.message)
+    return [(Reason(f"commit {c.short} {c.header}", _level_of_commit(c.message, bump)), c.message)
             for c in commits]
 
 
@@ -119,11 +126,11 @@ def _highest(levels: list[Level | None]) -> Level | None:
     return max(real, key=versions.LEVELS.index) if real else None
 
 
-def _commit_sections(messages: list[str]) -> list[releasenotes.Section]:
+def _commit_sections(messages: list[str], bump: Mapping[str, str] | None = None) -> list[releasenotes.Section]:
     groups: dict[str, list[releasenotes.Entry]] = {"Breaking changes": [], "Added": [], "Fixed": []}
     for message in messages:
         header = conventional.parse_header(message.split("\n", 1)[0])
-        level = _level_of_commit(message)
+        level = _level_of_commit(message, bump)
         if header is None or level is None:
             continue
         heading = "Breaking changes" if level == "major" else ("Added" if header.type == "feat" else "Fixed")
@@ -196,7 +203,7 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
         found = pending_fragments(root, frag)
         reasons = [Reason(p, _fragment_level(rel, f.type)) for p, f, _ in found]
     else:
-        pairs = _commit_reasons(root, current_tag)
+        pairs = _commit_reasons(root, current_tag, rel.bump)
         reasons = [r for r, _ in pairs if r.level is not None]
         messages = [m for _, m in pairs]
     level: Level | None = _highest([r.level for r in reasons])
@@ -231,13 +238,22 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     elif keep_file is not None:
         secs = []
     else:
-        secs = _commit_sections(messages)
+        secs = _commit_sections(messages, rel.bump)
     notes = releasenotes.notes(secs) if keep_file is None else _unreleased_notes(root, keep_file, messages)
     if current.pre is not None and version == current.base:
         notes += _pre_release_notes(root, rel, current)
     message = rel.commit.replace("{version}", version)
+    warnings = []
+    for f in files:
+        try:
+            ahead = versions.parse(f.version, rel.scheme).key > current.key
+        except versions.InvalidVersion:
+            continue
+        if ahead and current_tag is not None:
+            warnings.append(f"{f.path} says {f.version}, newer than the newest tag reachable from HEAD "
+                            f"({current_tag}): was a release tagged on a commit {branch} no longer contains?")
     return Plan(version, current.text, how, tuple(reasons), notes, tag, branch, message, tuple(files),
-                section, frag, keep_file, day)
+                section, frag, keep_file, day, tuple(warnings))
 
 
 def _fragment_level(rel: ReleaseConfig, ftype: str) -> Level:
@@ -446,6 +462,8 @@ def _show(plan: Plan, opts: Options, out: Any) -> None:
         out(f"  {r.level or '-':<6} {r.source}")
     for f in plan.files:
         out(f"  version {f.version} -> {plan.version} in {f.path}")
+    for w in plan.warnings:
+        out(f"  warning: {w}")
     out("")
     out(plan.notes.rstrip("\n"))
     out("")
@@ -460,4 +478,5 @@ def _json(plan: Plan, sha: str | None, pushed: bool, opts: Options) -> dict[str,
     return {"version": plan.version, "previous": plan.previous, "bump": plan.bump,
             "reasons": [{"source": r.source, "level": r.level} for r in plan.reasons],
             "notes": plan.notes, "tag": None if opts.no_tag else plan.tag, "commit": sha, "pushed": pushed,
-            "dry_run": opts.dry_run, "files": [f.path for f in plan.files], "next": nxt}
+            "dry_run": opts.dry_run, "files": [f.path for f in plan.files], "warnings": list(plan.warnings),
+            "next": nxt}
