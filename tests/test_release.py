@@ -364,3 +364,15 @@ def test_a_version_file_ahead_of_the_tags_is_reported(project: GitRepo) -> None:
     r = project.wfguard("release", "--dry-run", "--format", "json")
     assert r.code == 0 and r.json()["version"] == "1.2.1"
     assert "pyproject.toml says 1.2.5, newer than the newest tag" in r.json()["warnings"][0]
+
+
+def test_poetry_version_and_no_tag(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [conventional-commits]\n")
+    poetry = '[tool.poetry]\nname = "x"\nversion = "2.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
+    repo.commit("chore: start", ".wfguard.yml", ("pyproject.toml", poetry))
+    repo.commit("fix: a", "a.txt")
+    code, data = release(repo, "--no-tag", "--no-push")
+    assert code == 0, data
+    assert data["version"] == "2.1.1" and data["tag"] is None and data["files"] == ["pyproject.toml"]
+    assert (repo.path / "pyproject.toml").read_text() == poetry.replace('"2.1.0"', '"2.1.1"')
+    assert repo.git("tag", "-l") == ""
