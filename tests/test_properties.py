@@ -16,8 +16,8 @@ from test_globs import check_ignore
 from wfguard import conventional
 from wfguard.config import WorkTree, load_uncached
 from wfguard.errors import WfguardError
+from wfguard.githooks import parse_push_lines
 from wfguard.globs import GlobError, compile_glob
-from wfguard.hookstages import parse_push_lines
 
 # Fuzzing budget: CI runs the default; raise it locally with WFGUARD_FUZZ_EXAMPLES=5000.
 FUZZ = int(os.environ.get("WFGUARD_FUZZ_EXAMPLES", "200"))

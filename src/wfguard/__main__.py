@@ -7,7 +7,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from .entry import lossless_streams
+    from .exits import lossless_streams
 
     lossless_streams()
     if args[:1] == ["hook"]:

@@ -68,7 +68,8 @@ _FIELDS = frozenset({"stage", "root", "paths", "commits", "base", "head", "messa
 class ChangeSet:
     """One change to evaluate: a value, built whole by one of the constructors below and never
     changed after (``with_message`` makes a new one). What it fetches on demand (blobs, added
-    lines, the branch) is cached privately; ``close()`` ends the blob reader."""
+    lines, the branch) is cached privately. The blob reader is a process with a lifetime: use the
+    change set in a ``with`` block (or call ``close()``) to end it."""
 
     def __init__(
         self,
@@ -159,7 +160,7 @@ class ChangeSet:
                 try:
                     self._added = parse_patch(proc.stdout)
                 finally:
-                    git.finish(proc, args)
+                    git.collect(proc, args)
             self._big = tuple(big)
         return self._added
 
@@ -200,6 +201,12 @@ class ChangeSet:
         oids = [c.old_oid for c in cps if c.old_oid]
         by_oid = self.blobs.read_many(oids, limit) if oids else {}
         return {c.path: by_oid.get(c.old_oid) if c.old_oid else b"" for c in cps}
+
+    def __enter__(self) -> ChangeSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._blobs is not None:
@@ -341,11 +348,11 @@ class PendingLog:
     def commits(self) -> tuple[Commit, ...]:
         self._thread.join()
         self.proc.stdout = None  # drained by the thread already
-        git.finish(self.proc, self.args)
+        git.collect(self.proc, self.args)
         return tuple(self._commits)
 
     def paths(self, merge_base: str | None) -> tuple[ChangedPath, ...]:
-        data = git.finish(self.diff, self.diff_args)
+        data = git.collect(self.diff, self.diff_args)
         if merge_base == self.base:
             return parse_raw(git.split_z(data))
         return diff_paths(self.root, (merge_base or EMPTY_TREE, self.head))

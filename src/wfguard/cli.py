@@ -178,7 +178,8 @@ def ship(
     """The compliant path in one command: branch, fixes, checks, commit, push."""
     from .commands import ship as cmd
 
-    _exit(guarded(lambda: cmd.run(message, ftype, all_, no_push, yes, dry_run, fmt.value), fmt.value))
+    opts = cmd.Options(message, ftype, all_, no_push, yes, dry_run, fmt.value)
+    _exit(guarded(lambda: cmd.run(opts), fmt.value))
 
 
 changelog_app = typer.Typer(help="Release notes from changelog fragments.", no_args_is_help=True)

@@ -53,7 +53,7 @@ def popen(args: Sequence[str], cwd: str | Path) -> subprocess.Popen[bytes]:
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env())
 
 
-def finish(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
+def collect(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
     """Wait for a process started with ``popen``; its stdout, or GitError with git's message."""
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -195,6 +195,12 @@ class BlobReader:
         finally:
             proc.stdout.close()
             proc.wait()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self._proc is not None:

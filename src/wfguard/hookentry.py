@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 import time
 
-from .entry import guarded, lossless_streams
 from .errors import EXIT_ERROR
+from .exits import guarded, lossless_streams
 
 HOOKS = ("pre-commit", "commit-msg", "pre-push", "pre-receive", "agent-command")
 
@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
             agent = rest[rest.index("--agent") + 1] if "--agent" in rest[:-1] else "claude"
             return agentguard.main(sys.stdin.read(), agent)
-        from . import hookstages
+        from . import githooks
 
-        return hookstages.run(name, rest, start)
+        return githooks.run(name, rest, start)
 
     return guarded(run)
 

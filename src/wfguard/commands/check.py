@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import git
-from ..cirange import changes, resolve_range, start_log
+from ..checkrange import changes, resolve_range, start_log
 from ..config.sources import CONFIG_NAME
 from ..errors import WfguardError
 from .common import emit, guarded, open_repo, to_json
@@ -67,10 +67,10 @@ def _load(repo: Repo, rev: str) -> tuple[Config, str]:
 
     if rev == WORKTREE:
         return load_config(repo), "the work tree"
-    if config_mod.Commit(repo.root, rev).read(config_mod.CONFIG_NAME) is None:
+    if config_mod.CommitSource(repo.root, rev).read(config_mod.CONFIG_NAME) is None:
         sys.stderr.write(f"wfguard: {rev[:12]} has no {config_mod.CONFIG_NAME} yet; using the work tree's\n")
         return load_config(repo), "the work tree"
-    return config_mod.load(config_mod.Commit(repo.root, rev), repo.state_dir), rev[:12]
+    return config_mod.load(config_mod.CommitSource(repo.root, rev), repo.state_dir), rev[:12]
 
 
 def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Result | None:
@@ -85,7 +85,7 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
     if not files:
         return None
     start = time.perf_counter()
-    expected = agents.render(config_mod.load(config_mod.Commit(repo.root, head), repo.state_dir))
+    expected = agents.render(config_mod.load(config_mod.CommitSource(repo.root, head), repo.state_dir))
     stale = []
     for path in files:
         text = git.run(["cat-file", "blob", f"{head}:{path}"], repo.root).stdout.decode("utf-8", "replace")
@@ -121,20 +121,18 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
     if source != "the work tree" and any(cp.path == CONFIG_NAME for cp in cs.paths):
         sys.stderr.write(f"wfguard: note: this change edits {CONFIG_NAME}; it is judged by the rules of {source} "
                          "(the base), and its own rules apply once it is merged\n")
-    try:
-        from ..progress import for_stream
+    from ..progress import for_stream
 
+    with cs:
         report = engine.evaluate(config, cs, os.environ, no_exec=no_exec,
                                  progress=for_stream() if fmt == "text" else None)
-    finally:
-        cs.close()
     extra = [_agents_result(repo, rng.head, grep)]
     if source != "the work tree":
         from .. import config as config_mod
         from .. import weaken
 
         extra.append(weaken.evaluate(
-            config, lambda: config_mod.load(config_mod.Commit(repo.root, rng.head), repo.state_dir), cs))
+            config, lambda: config_mod.load(config_mod.CommitSource(repo.root, rng.head), repo.state_dir), cs))
     found = tuple(r for r in extra if r is not None)
     if found:
         report = report._replace(results=(*report.results, *found))

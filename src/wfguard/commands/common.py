@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..entry import guarded
+from ..exits import guarded
 from ..repo import Repo, discover
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def load_config(repo: Repo, rev: str | None = None) -> Config:
     from .. import config as config_mod
 
     source: config_mod.Source = (config_mod.WorkTree(repo.root) if rev is None
-                                 else config_mod.Commit(repo.root, rev))
+                                 else config_mod.CommitSource(repo.root, rev))
     return config_mod.load(source, repo.state_dir)
 
 

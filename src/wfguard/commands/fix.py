@@ -43,7 +43,7 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
 
 def blocked_message(root: Path) -> str | None:
     """The message of the commit git last tried (COMMIT_EDITMSG), cleaned as git records it."""
-    from ..hookstages import clean_message
+    from ..githooks import clean_message
 
     path = Path(git.out(["rev-parse", "--git-path", "COMMIT_EDITMSG"], root))
     path = path if path.is_absolute() else root / path

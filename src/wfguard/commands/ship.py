@@ -97,8 +97,8 @@ class Ship:
             else:
                 cs = changeset.from_index(root, stage, message if stage == "commit-msg" else None, branch)
             ticker = None if self.console.quiet else for_stream(sys.stderr)
-            report = engine.evaluate(self.config, cs, os.environ, only=ids, progress=ticker)
-            cs.close()
+            with cs:
+                report = engine.evaluate(self.config, cs, os.environ, only=ids, progress=ticker)
             if ticker is None:  # no terminal: the lines the ticker would have shown, at the end
                 for r in report.results:
                     self.console.print(f"  {text.status_line(r, Styler(use_color(sys.stderr)))}")
@@ -170,8 +170,21 @@ def _ask_type(config: Config) -> str:
     raise WfguardError("no changelog rule with fragments")
 
 
-def run(message: str | None, ftype: str | None, all_: bool, no_push: bool, yes: bool, dry_run: bool,
-        fmt: str = "text") -> int:
+class Options(NamedTuple):
+    """``wfguard ship``'s options, as typed on the command line."""
+
+    message: str | None = None
+    ftype: str | None = None  # --type: the changelog fragment type
+    all: bool = False  # stage tracked modifications first
+    no_push: bool = False
+    yes: bool = False
+    dry_run: bool = False
+    fmt: str = "text"
+
+
+def run(opts: Options) -> int:
+    message, ftype, all_, no_push = opts.message, opts.ftype, opts.all, opts.no_push
+    yes, dry_run, fmt = opts.yes, opts.dry_run, opts.fmt
     repo = open_repo()
     if repo.bare:
         raise WfguardError("ship needs a work tree; this is a bare repository")

@@ -13,9 +13,9 @@ from pathlib import Path
 from .. import __version__
 from ..model import Config
 from ..resources import workflows_dir
-from .sources import CONFIG_NAME, Commit, File, Source, WorkTree
+from .sources import CONFIG_NAME, CommitSource, File, Source, WorkTree
 
-__all__ = ["CONFIG_NAME", "Commit", "File", "Source", "WorkTree", "load", "load_uncached"]
+__all__ = ["CONFIG_NAME", "CommitSource", "File", "Source", "WorkTree", "load", "load_uncached"]
 
 _CACHE_FILE = "config-cache.json"
 # bumped when the stored config changes shape, so a development install never reads an old one

@@ -60,7 +60,7 @@ class File(WorkTree):
         return str(self.path if relpath == CONFIG_NAME else self.root / relpath)
 
 
-class Commit:
+class CommitSource:
     """Config as committed at ``rev`` (a branch, tag or sha)."""
 
     def __init__(self, root: Path, rev: str) -> None:

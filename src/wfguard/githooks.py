@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import changeset, engine, events, git
-from .config import CONFIG_NAME, File, WorkTree, load
-from .config import Commit as CommitSource
+from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
 from .errors import GitError, WfguardError
 from .model import Config
 from .progress import for_stream
@@ -70,7 +69,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
             reports.append(refused)
     else:
         raise WfguardError(f"unknown hook {name!r}")
-    return finish(repo, reports, name, start)
+    return conclude(repo, reports, name, start)
 
 
 def adopting(repo: Repo, cs: changeset.ChangeSet) -> bool:
@@ -97,7 +96,7 @@ def without_workflow(repo: Repo, name: str, start: float) -> int:
                              (Message(f"this commit deletes {CONFIG_NAME}: every rule of the workflow would stop "
                                       "applying", CONFIG_NAME),),
                              weaken.WHY, f"git restore --staged --worktree -- {CONFIG_NAME}")
-            return finish(repo, [Report(name, None, None, (deleted,))], name, start)
+            return conclude(repo, [Report(name, None, None, (deleted,))], name, start)
     elif name == "pre-push":
         sys.stdin.read()
     if name != "pre-commit":  # one line per commit: commit-msg says it
@@ -133,7 +132,7 @@ def _checked_by_ship(repo: Repo, name: str, args: Sequence[str], push_input: str
     return False
 
 
-def finish(repo: Repo, reports: list[Report], name: str, start: float) -> int:
+def conclude(repo: Repo, reports: list[Report], name: str, start: float) -> int:
     total = round((time.perf_counter() - start) * 1000)
     failed = [r for r in reports if not r.passed]
     shown = [r for r in reports if not r.passed or any(
@@ -308,7 +307,7 @@ def pre_receive(args: Sequence[str], start: float) -> int:
             if weakened is not None:
                 report = report._replace(results=(*report.results, weakened))
         reports.append(report)
-    return finish(repo, reports, "pre-receive", start)
+    return conclude(repo, reports, "pre-receive", start)
 
 
 def _default_branch(repo: Repo) -> str | None:
