@@ -177,7 +177,7 @@ def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
         behind, ahead = int(counts[0]), int(counts[1])
         if behind:
             raise _refuse(f"{base} is {behind} commit(s) behind {name}", "git pull --ff-only, then release")
-        if ahead and not opts.no_push and not opts.dry_run:
+        if ahead and not opts.no_push and config.ship.push and not opts.dry_run:
             raise _refuse(f"{base} has {ahead} commit(s) not on {name}: the release push would carry them "
                           "past review", f"land them through a pull request, or reset {base} to {name}")
     return base
@@ -415,9 +415,9 @@ def run(opts: Options) -> int:
         else:
             out("nothing to release: no pending fragments or releasable commits since the last release")
         return 0
-    if opts.notes_file:
-        _write_notes(opts.notes_file, plan.notes)
     if opts.dry_run:
+        if opts.notes_file:
+            _write_notes(opts.notes_file, plan.notes)
         _show(plan, opts, out)
         if opts.fmt == "json":
             emit(to_json(_json(plan, None, False, opts)), None)
@@ -430,6 +430,8 @@ def run(opts: Options) -> int:
             out("nothing was changed")
             return 0
     code, sha, pushed = carry_out(repo, config, plan, opts, out)
+    if sha and opts.notes_file:  # the notes of a release that exists, pushed or still to push
+        _write_notes(opts.notes_file, plan.notes)
     if opts.fmt == "json":
         emit(to_json(_json(plan, sha, pushed, opts)), None)
     return code

@@ -11,7 +11,7 @@ read the stored JSON back with ``load``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ConfigError
@@ -35,15 +35,21 @@ def as_list(value: Any) -> list[Any]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def globs(fields: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
-    """A glob or a list of globs, each one git accepts."""
+def _checked(fields: Mapping[str, Any], key: str, fail: Fail, problem_of: Callable[[str], str | None]
+             ) -> tuple[str, ...]:
+    """One value or a list of them, each one ``problem_of`` finds nothing wrong with."""
     value = fields.get(key)
     items = as_list(value)
-    for i, g in enumerate(items):
-        problem = check_glob(g)
+    for i, item in enumerate(items):
+        problem = problem_of(item)
         if problem:
             raise fail(key, problem, (i,) if isinstance(value, list) else ())
     return tuple(items)
+
+
+def globs(fields: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
+    """A glob or a list of globs, each one git accepts."""
+    return _checked(fields, key, fail, check_glob)
 
 
 def check_regex(value: str) -> str | None:
@@ -55,13 +61,7 @@ def check_regex(value: str) -> str | None:
 
 
 def regexes(fields: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
-    value = fields.get(key)
-    items = as_list(value)
-    for i, rx in enumerate(items):
-        problem = check_regex(rx)
-        if problem:
-            raise fail(key, problem, (i,) if isinstance(value, list) else ())
-    return tuple(items)
+    return _checked(fields, key, fail, check_regex)
 
 
 def to_json(value: Any) -> Any:
