@@ -376,3 +376,28 @@ def test_poetry_version_and_no_tag(repo: GitRepo) -> None:
     assert data["version"] == "2.1.1" and data["tag"] is None and data["files"] == ["pyproject.toml"]
     assert (repo.path / "pyproject.toml").read_text() == poetry.replace('"2.1.0"', '"2.1.1"')
     assert repo.git("tag", "-l") == ""
+
+
+def test_an_interrupted_release_puts_every_file_back(project: GitRepo) -> None:
+    """Ctrl-C while the release's own checks run (here a command rule interrupts wfguard itself):
+    the version files, the changelog and the fragment (untracked too) are as they were."""
+    from conftest import wfguard_argv
+
+    project.config(CONFIG.replace("release:", """\
+  interrupt:
+    kind: command
+    run: "kill -INT $PPID; sleep 5"
+    stages: [pre-commit]
+release:"""))
+    merged(project, "chore: rule", (".wfguard.yml", (project.path / ".wfguard.yml").read_text()))
+    merged(project, "feat: a", ("src/demo/a.py", "a = 1\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    project.write("changelog.d/b.bugfix.md", "Fix B, not committed yet.\n")  # untracked, still pending
+    before = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    head = project.git("rev-parse", "HEAD")
+    proc = subprocess.run([*wfguard_argv(), "release", "--yes"], cwd=project.path, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode not in (0, 1), proc.stdout + proc.stderr
+    after = {p: p.read_bytes() for p in project.path.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
+    assert project.git("status", "--porcelain") == "?? changelog.d/b.bugfix.md"
+    assert project.git("rev-parse", "HEAD") == head and project.git("tag", "-l", "v1.3*") == ""
