@@ -401,3 +401,23 @@ release:"""))
     assert after == before
     assert project.git("status", "--porcelain") == "?? changelog.d/b.bugfix.md"
     assert project.git("rev-parse", "HEAD") == head and project.git("tag", "-l", "v1.3*") == ""
+
+
+def test_a_project_versioned_by_its_tags_alone_releases_on_its_protected_branch(repo: GitRepo) -> None:
+    """setuptools_scm projects (pytest) write no version file: the release commit is only the
+    changelog section and the removed fragments, and that is still a release."""
+    repo.config(CONFIG.replace("  version_files: [pyproject.toml, src/demo/__init__.py]", "  version_files: []"))
+    repo.git("switch", "-q", "-c", "main")
+    repo.commit("chore: start", ".wfguard.yml", ("src/demo/x.py", "x\n"))
+    repo.git("tag", "v1.2.0")
+    repo.commit("feat: a", ("src/demo/a.py", "a\n"), ("changelog.d/a.feature.md", "Feature A.\n"))
+    assert repo.wfguard("install").code == 0
+    code, data = release(repo, "--no-push")
+    assert code == 0, data
+    assert data["version"] == "1.3.0" and data["files"] == []
+    assert repo.git("log", "-1", "--format=%s") == "chore(release): 1.3.0"
+    # and a changelog edit alone is not a release: the protected branch still refuses it
+    repo.write("CHANGELOG.md", (repo.path / "CHANGELOG.md").read_text() + "\nMore.\n")
+    repo.git("add", "CHANGELOG.md")
+    assert subprocess.run(["git", "commit", "-q", "-m", "docs: more"], cwd=repo.path,
+                          capture_output=True).returncode != 0

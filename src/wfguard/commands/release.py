@@ -276,7 +276,7 @@ def _pre_release_notes(root: Path, rel: ReleaseConfig, current: versions.Version
     took are gone from the folder), read back from their annotated tags."""
     parts = []
     for v, tag in released_tags(root, rel):
-        if v.pre is not None and v.release == current.release:
+        if v.pre is not None and v.pre[0] != "dev" and v.release == current.release:  # a .devN tag holds no notes
             body = git.text(git.run(["tag", "-l", "--format=%(contents)", tag], root).stdout).strip()
             if body:
                 parts.append(f"\n### From {v.text}\n\n{body}\n")

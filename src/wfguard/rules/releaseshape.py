@@ -12,34 +12,43 @@ _VERSIONISH = re.compile(r"\d+\.\d+")
 
 
 def release_only(ctx: Context) -> bool:
-    """The change is a release and nothing else: fragments removed, the changelog edited, the
-    version files bumped (every line they gain holds a version), no other path touched."""
+    """The change is a release and nothing else: the version files bumped (every line they gain
+    holds a version), the changelog edited, fragments removed, no other path touched; and it
+    releases something: a version file bumped, fragments moved into the changelog, or (a project
+    whose version lives in its tags alone) a version heading added to a changelog file."""
     workflow, paths = ctx.workflow, ctx.changes.paths
     if workflow is None or not paths:
         return False
+    from .changelog import _VERSION_HEADING
     from .changelog import Options as ChangelogOptions
 
     version_files = set(workflow.release.version_paths)
     outputs: set[str] = set()
+    files: set[str] = set()  # Keep-a-Changelog files (file mode)
     folders: list[str] = []
     for rule in workflow.rules:
         if rule.kind == "changelog":
             o = ChangelogOptions.load(rule.options)
             if o.file:
                 outputs.add(o.file)
+                files.add(o.file)
             elif o.fragments:
                 outputs.add(o.fragments.output)
                 folders.append(o.fragments.dir + "/")
-    bumped = False
+    bumped = moved = edited = False
     for cp in paths:
         if cp.old_path is not None:
             return False
         if cp.path in version_files and not cp.deleted:
             bumped = True
-        elif not ((cp.path in outputs and not cp.deleted)
-                  or (cp.deleted and any(cp.path.startswith(f) for f in folders))):
+        elif cp.path in outputs and not cp.deleted:
+            edited = True
+        elif cp.deleted and any(cp.path.startswith(f) for f in folders):
+            moved = True
+        else:
             return False
-    if not bumped:
-        return False
     added = ctx.changes.added_lines()
-    return all(_VERSIONISH.search(line.text) for path in version_files for line in added.get(path, ()))
+    if not all(_VERSIONISH.search(line.text) for path in version_files for line in added.get(path, ())):
+        return False
+    headed = any(_VERSION_HEADING.match(line.text) for path in files for line in added.get(path, ()))
+    return bumped or (moved and edited) or headed
