@@ -43,9 +43,8 @@ def _branch(env: Mapping[str, str], repo: Repo) -> str | None:
 
 
 def _default_branch(root: Path) -> str | None:
-    proc = git.run(["symbolic-ref", "-q", "refs/remotes/origin/HEAD"], root, check=False)
-    ref = git.text(proc.stdout).strip()
-    if proc.returncode == 0 and ref:
+    ref = git.symbolic_ref(root, "refs/remotes/origin/HEAD")
+    if ref:
         return ref.removeprefix("refs/remotes/")
     for candidate in ("origin/main", "origin/master"):
         if resolve(root, candidate):

@@ -111,4 +111,4 @@ def apply(root: Path, fixes: list[Fix]) -> None:
         except FileExistsError:
             raise WfguardError(f"{fix.path} appeared while wfguard was writing it; nothing was overwritten",
                                hint="run the command again") from None
-        git.run(["add", "--", fix.path], root)
+        git.add(root, [fix.path])

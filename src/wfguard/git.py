@@ -1,4 +1,9 @@
-"""The one small wrapper through which wfguard runs git: bytes in, NUL-split records out."""
+"""How wfguard runs git: one runner (bytes in, NUL-split records out, one decoding policy, one
+error path) and the named operations every other module calls instead of assembling argv lists.
+Kept where they are, on purpose: the change-set builders' diff/log formats (``changeset.py``: the
+protocol it parses), repository discovery and ``resolve`` (``repo.py``), ``check``'s pair of
+revisions in one call (``checkrange.py``), and two processes started early to run beside others
+(``core.commentChar`` in commit-msg, the agents-block grep in ``check``)."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import GitError
 
@@ -21,6 +27,17 @@ def _env() -> dict[str, str]:
     env.setdefault("LC_ALL", "C")
     env["GIT_TERMINAL_PROMPT"] = "0"
     return env
+
+
+class PushResult(NamedTuple):
+    ok: bool
+    said: str  # what the remote or git said when it refused (its hook's own words first)
+
+
+def _error(stderr: bytes, what: str) -> GitError:
+    msg = stderr.decode("utf-8", "replace").strip() or f"git {what} failed"
+    lines = msg.splitlines()
+    return GitError(lines[-1], details=tuple(lines[:-1]))
 
 
 def run(
@@ -43,8 +60,7 @@ def run(
     except FileNotFoundError as exc:  # pragma: no cover - git is a hard requirement
         raise GitError("git is not installed or not on PATH") from exc
     if check and proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        raise GitError(msg.splitlines()[-1] if msg else msg, details=tuple(msg.splitlines()[:-1]))
+        raise _error(proc.stderr, args[0])
     return proc
 
 
@@ -57,8 +73,7 @@ def collect(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
     """Wait for a process started with ``popen``; its stdout, or GitError with git's message."""
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
-        msg = stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        raise GitError(msg.splitlines()[-1], details=tuple(msg.splitlines()[:-1]))
+        raise _error(stderr, args[0])
     return stdout
 
 
@@ -93,6 +108,169 @@ def split_z(data: bytes) -> list[str]:
 
 def ok(args: Sequence[str], cwd: str | Path) -> bool:
     return run(args, cwd, check=False).returncode == 0
+
+
+# --- named operations: reading ------------------------------------------------------------
+
+def config_get(cwd: str | Path, key: str) -> str | None:
+    proc = run(["config", "--get", key], cwd, check=False)
+    return text(proc.stdout).strip() if proc.returncode == 0 else None
+
+
+def config_scope(cwd: str | Path, key: str) -> tuple[str, str] | None:
+    """(scope, value) of a setting: local, global, system, worktree or command."""
+    proc = run(["config", "--show-scope", "--get", key], cwd, check=False)
+    scope, _, value = text(proc.stdout).strip().partition("\t")
+    return (scope, value) if proc.returncode == 0 else None
+
+
+def config_matching(cwd: str | Path, pattern: str) -> dict[str, str]:
+    proc = run(["config", "--get-regexp", pattern], cwd, check=False)
+    return dict(ln.split(" ", 1) for ln in text(proc.stdout).splitlines() if " " in ln)
+
+
+def git_path(cwd: str | Path, name: str) -> Path:
+    """``.git/NAME`` as git resolves it (worktrees, ``core.hooksPath`` aside), absolute."""
+    path = Path(out(["rev-parse", "--git-path", name], cwd))
+    return path if path.is_absolute() else Path(cwd) / path
+
+
+def symbolic_ref(cwd: str | Path, ref: str = "HEAD", *, short: bool = False) -> str | None:
+    proc = run(["symbolic-ref", "-q", *(["--short"] if short else []), ref], cwd, check=False)
+    name = text(proc.stdout).strip()
+    return name if proc.returncode == 0 and name else None
+
+
+def rev_parse(cwd: str | Path, rev: str) -> str:
+    return out(["rev-parse", "--verify", "--end-of-options", rev], cwd)
+
+
+def object_type(cwd: str | Path, oid: str) -> str | None:
+    proc = run(["cat-file", "-t", oid], cwd, check=False)
+    return text(proc.stdout).strip() or None
+
+
+def blob_at(cwd: str | Path, rev: str, path: str) -> bytes | None:
+    """The file ``path`` as commit ``rev`` has it; None when it has no such file."""
+    proc = run(["cat-file", "blob", f"{rev}:{path}"], cwd, check=False)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def message(cwd: str | Path, rev: str = "HEAD") -> str:
+    return out(["log", "-1", "--format=%B", rev], cwd)
+
+
+def messages(cwd: str | Path, n: int, rev: str = "HEAD") -> list[str]:
+    """The last ``n`` non-merge messages reachable from ``rev``, newest first."""
+    data = run(["log", f"-{n}", "--no-merges", "--format=%B%x00", rev], cwd).stdout
+    return [m.strip("\n") for m in text(data).split("\0") if m.strip()]
+
+
+def tags(cwd: str | Path, pattern: str | None = None, *, merged_into: str | None = None) -> list[str]:
+    args = ["tag", "--list", *(["--merged", merged_into] if merged_into else []), *([pattern] if pattern else [])]
+    return text(run(args, cwd).stdout).split()
+
+
+def tag_message(cwd: str | Path, tag: str) -> str:
+    return text(run(["tag", "-l", "--format=%(contents)", tag], cwd).stdout).strip()
+
+
+def upstream(cwd: str | Path) -> str | None:
+    proc = run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cwd, check=False)
+    return text(proc.stdout).strip() if proc.returncode == 0 else None
+
+
+def behind_ahead(cwd: str | Path, upstream_ref: str, rev: str = "HEAD") -> tuple[int, int]:
+    counts = text(run(["rev-list", "--left-right", "--count", f"{upstream_ref}...{rev}"], cwd).stdout).split()
+    return int(counts[0]), int(counts[1])
+
+
+def dirty_tracked(cwd: str | Path) -> list[str]:
+    """Tracked paths with staged or unstaged changes (untracked files are not counted)."""
+    data = run(["status", "--porcelain=v1", "-z", "--untracked-files=no"], cwd).stdout
+    return [entry[3:] for entry in split_z(data) if len(entry) > 3]
+
+
+def unstaged_paths(cwd: str | Path) -> list[str]:
+    return split_z(run(["diff", "--name-only", "-z"], cwd, check=False).stdout)
+
+
+def staged_deletion(cwd: str | Path, path: str) -> bool:
+    data = run(["diff", "--cached", "--name-only", "-z", "--diff-filter=D", "--", path], cwd, check=False).stdout
+    return path in split_z(data)
+
+
+def remote_exists(cwd: str | Path, remote: str) -> bool:
+    return ok(["remote", "get-url", remote], cwd)
+
+
+def remote_urls(cwd: str | Path) -> dict[str, str]:
+    return config_matching(cwd, r"^remote\..*\.url$")
+
+
+def first_branch(cwd: str | Path) -> str | None:
+    """Some branch of the repository (``refs/heads/...``), None when it has none."""
+    return out(["for-each-ref", "--count=1", "--format=%(refname)", "refs/heads/"], cwd) or None
+
+
+def valid_branch_name(cwd: str | Path, name: str) -> bool:
+    return ok(["check-ref-format", "--branch", name], cwd)
+
+
+# --- named operations: writing ------------------------------------------------------------
+
+def add(cwd: str | Path, paths: Sequence[str]) -> None:
+    if paths:
+        run(["add", "--", *paths], cwd)
+
+
+def add_tracked_changes(cwd: str | Path) -> None:
+    """``git add -u``: tracked modifications only, never an untracked file."""
+    run(["add", "-u"], cwd)
+
+
+def remove(cwd: str | Path, path: str, *, cached: bool = False) -> None:
+    run(["rm", "-q", *(["--cached"] if cached else ["-f"]), "--ignore-unmatch", "--", path], cwd)
+
+
+def write_tree(cwd: str | Path) -> str:
+    """The index as a tree (git writes the objects a commit would write anyway)."""
+    return out(["write-tree"], cwd)
+
+
+def read_tree(cwd: str | Path, tree: str) -> None:
+    run(["read-tree", tree], cwd)
+
+
+def stage_content(cwd: str | Path, path: str, content: bytes) -> None:
+    """Stage ``content`` as ``path`` in the index without touching the work tree."""
+    oid = out(["hash-object", "-w", "--stdin"], cwd, input=content)
+    run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"], cwd)
+
+
+def commit(cwd: str | Path, message_text: str) -> str:
+    """Commit the index with ``message_text`` (hooks run); the new commit's id."""
+    run(["commit", "-q", "-F", "-"], cwd, input=message_text.encode("utf-8", "surrogateescape"))
+    return rev_parse(cwd, "HEAD")
+
+
+def switch_new(cwd: str | Path, branch: str) -> None:
+    """A new branch here, keeping the index and the work tree."""
+    run(["switch", "-q", "-c", branch], cwd)
+
+
+def tag_annotated(cwd: str | Path, name: str, message_text: str) -> None:
+    # whitespace, not strip: Markdown headings ("### Added") must survive as the tag's message
+    run(["tag", "-a", "--cleanup=whitespace", "-F", "-", name], cwd, input=message_text.encode())
+
+
+def push(cwd: str | Path, remote: str, refspecs: Sequence[str], *, set_upstream: bool = False,
+         atomic: bool = False) -> PushResult:
+    args = ["push", "-q", *(["-u"] if set_upstream else []), *(["--atomic"] if atomic else []), remote, *refspecs]
+    proc = run(args, cwd, check=False)
+    lines = text(proc.stderr).strip().splitlines()
+    said = [ln for ln in lines if ln.startswith("remote:") or "rejected" in ln] or lines[-1:]
+    return PushResult(proc.returncode == 0, " / ".join(said[:6]))
 
 
 class BlobReader:

@@ -85,9 +85,7 @@ def without_workflow(repo: Repo, name: str, start: float) -> int:
     """A branch whose tree has no workflow (it predates the adoption): nothing to check, unless
     the staged change is what deletes the workflow."""
     if name in ("pre-commit", "commit-msg"):
-        proc = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=D", "--", CONFIG_NAME],
-                       repo.root, check=False)
-        if CONFIG_NAME in git.split_z(proc.stdout):
+        if git.staged_deletion(repo.root, CONFIG_NAME):
             from . import weaken
             from .report import Result
             from .rules.base import Message
@@ -186,8 +184,7 @@ def message_as_recorded(repo: Repo, path: Path, char: str) -> str:
         return message
     if not raw.startswith(char):
         return message
-    proc = git.run(["config", "--get-regexp", r"^commit\.(template|cleanup)$"], repo.root, check=False)
-    settings = dict(ln.split(" ", 1) for ln in git.text(proc.stdout).splitlines() if " " in ln)
+    settings = git.config_matching(repo.root, r"^commit\.(template|cleanup)$")
     if "commit.template" in settings and settings.get("commit.cleanup") not in ("verbatim", "whitespace"):
         return message
     return raw.rstrip("\n") + "\n"
@@ -243,7 +240,7 @@ def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpda
                                           "protected branches are removed by an administrator, not by a push"))
             continue
         if resolve(repo.root, u.local_sha) is None:
-            kind = git.text(git.run(["cat-file", "-t", u.local_sha], repo.root, check=False).stdout).strip()
+            kind = git.object_type(repo.root, u.local_sha)
             what = f"a {kind}" if kind else "an object that is not a commit"
             results.append(Result("ref-target", "ref", "fail", "error",
                                   (Message(f"{u.remote_ref} points at {what}: only commits (and tags of "
@@ -258,11 +255,7 @@ def ref_report(repo: Repo, config: Config, stage: str, updates: Sequence[RefUpda
 def _remote_name(repo: Repo, name: str, url: str | None) -> str | None:
     """The configured remote a push goes to; git passes the URL as the name for
     ``git push <url>``, so look it up by URL (None: no configured remote has it)."""
-    proc = git.run(["config", "--get-regexp", r"^remote\..*\.url$"], repo.root, check=False)
-    remotes = {}
-    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
-        key, _, value = line.partition(" ")
-        remotes[key[len("remote."):-len(".url")]] = value
+    remotes = {key[len("remote."):-len(".url")]: value for key, value in git.remote_urls(repo.root).items()}
     if name in remotes:
         return name
     return next((r for r, u in remotes.items() if u in (name, url)), None)
@@ -313,16 +306,15 @@ def pre_receive(args: Sequence[str], start: float) -> int:
 def _default_branch(repo: Repo) -> str | None:
     """The branch ``HEAD`` names (None in an empty repository). A ``HEAD`` naming a branch that
     does not exist while others do is refused: the rules would otherwise come from the push."""
-    proc = git.run(["symbolic-ref", "-q", "HEAD"], repo.root, check=False)
-    ref = git.text(proc.stdout).strip()
+    ref = git.symbolic_ref(repo.root) or ""
     if ref and resolve(repo.root, ref):
         return ref
-    branches = git.out(["for-each-ref", "--count=1", "--format=%(refname)", "refs/heads/"], repo.root)
+    branches = git.first_branch(repo.root)
     if branches:
         raise WfguardError(
             f"pre-receive: this repository's HEAD names {ref or 'nothing'}, which does not exist, so the "
             "workflow to check pushes with is unknown; every push is refused until that is fixed",
-            hint=f"git symbolic-ref HEAD {branches.splitlines()[0]} (in the server repository), or "
+            hint=f"git symbolic-ref HEAD {branches} (in the server repository), or "
             "wfguard install --server --config FILE")
     return None
 

@@ -45,9 +45,7 @@ def discover(cwd: str | Path = ".") -> Repo:
 
 def current_branch(root: Path) -> str | None:
     """The checked-out branch, or None on a detached HEAD."""
-    proc = git.run(["symbolic-ref", "--short", "-q", "HEAD"], root, check=False)
-    name = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    return name or None
+    return git.symbolic_ref(root, short=True)
 
 
 def resolve(root: Path, rev: str) -> str | None:

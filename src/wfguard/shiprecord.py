@@ -41,7 +41,7 @@ def _message_key(message: str) -> str:
 
 def index_tree(root: Path) -> str:
     """The tree id of the index (git writes the tree objects a commit would write anyway)."""
-    return git.out(["write-tree"], root)
+    return git.write_tree(root)
 
 
 def write(state_dir: Path, root: Path, tree: str, message: str) -> None:
@@ -67,8 +67,8 @@ def matches(state_dir: Path, root: Path, *, tree: str | None = None, message: st
     if time.time() - float(data.get("time", 0)) > MAX_AGE_S:
         return False
     if commit is not None:
-        tree = git.out(["rev-parse", f"{commit}^{{tree}}"], root)
-        message = git.out(["log", "-1", "--format=%B", commit], root)
+        tree = git.rev_parse(root, f"{commit}^{{tree}}")
+        message = git.message(root, commit)
     if tree is None or tree != data.get("tree"):
         return False
     if message is not None and _message_key(message) != data.get("message"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import conventional, git
+from ..repo import resolve
 from . import toml
 
 # commitizen's cz_conventional_commits schema_pattern, as `cz check` applies it (header part)
@@ -110,10 +111,9 @@ def _commitlint_options(cfg: dict[str, Any]) -> dict[str, Any]:
 
 def history(root: Path, n: int = HISTORY) -> list[str]:
     """The messages of the last ``n`` commits that are not merges (one git call)."""
-    if not git.ok(["rev-parse", "-q", "--verify", "HEAD^{commit}"], root):
+    if resolve(root, "HEAD") is None:
         return []
-    data = git.run(["log", f"-{n}", "--no-merges", "--format=%B%x00", "HEAD"], root).stdout
-    return [m.strip("\n") + "\n" for m in data.decode("utf-8", "replace").split("\x00") if m.strip()]
+    return [m + "\n" for m in git.messages(root, n)]
 
 
 def accepts(options: dict[str, Any], message: str) -> bool:

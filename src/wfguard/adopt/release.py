@@ -22,7 +22,7 @@ class Release(NamedTuple):
 
 def _tag_template(root: Path) -> str | None:
     """``v{version}`` or ``{version}`` (or ``name-v{version}``), as most existing tags are written."""
-    names = git.text(git.run(["tag", "--list"], root).stdout).split()
+    names = git.tags(root)
     shapes: dict[str, int] = {}
     for name in names:
         m = _TAG_NUMBER.search(name)

@@ -91,13 +91,13 @@ def write(root: Path, frag: Fragments, built: Built) -> None:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         rst = releasenotes.is_rst(frag.output)
         output.write_text(releasenotes.insert(current, built.section, rst=rst), encoding="utf-8")
-    git.run(["add", "--", frag.output], root)
+    git.add(root, [frag.output])
     for rel in built.removed:
         if os.path.lexists(root / rel):  # a build tool may have removed it already
-            git.run(["rm", "-q", "-f", "--ignore-unmatch", "--", rel], root)
+            git.remove(root, rel)
             (root / rel).unlink(missing_ok=True)  # an untracked fragment is removed too
         else:
-            git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--", rel], root)
+            git.remove(root, rel, cached=True)
 
 
 def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int:

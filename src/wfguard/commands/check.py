@@ -88,7 +88,7 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
     expected = agents.render(config_mod.load(config_mod.CommitSource(repo.root, head), repo.state_dir))
     stale = []
     for path in files:
-        text = git.run(["cat-file", "blob", f"{head}:{path}"], repo.root).stdout.decode("utf-8", "replace")
+        text = (git.blob_at(repo.root, head, path) or b"").decode("utf-8", "replace")
         if agents.block_of(text) != expected:
             stale.append(path)
     fix = f"wfguard agents --write {stale[0] if stale else files[0]}"

@@ -173,9 +173,8 @@ def doctor(fmt: str = "text") -> int:
     if os.environ.get("WFGUARD_SKIP"):
         say("warning", f"WFGUARD_SKIP={os.environ['WFGUARD_SKIP']} is set in this shell: those rules are "
             "skipped in every hook run", "unset WFGUARD_SKIP")
-    proc = git.run(["config", "--get", "core.hooksPath"], repo.root, check=False)
-    if proc.returncode == 0 and directory is not None and not str(directory).startswith(str(repo.root)) \
-            and not str(directory).startswith(str(repo.common_dir)):
+    outside = directory is not None and not str(directory).startswith((str(repo.root), str(repo.common_dir)))
+    if outside and git.config_get(repo.root, "core.hooksPath") is not None:
         say("warning", f"core.hooksPath points outside this repository ({directory})")
     bad = [f for f in findings if f["level"] == "error"]
     if fmt == "json":

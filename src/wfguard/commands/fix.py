@@ -23,7 +23,7 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
         # nothing staged: fix what the last commit lacks, from its own message
         parent = resolve(repo.root, "HEAD~1")
         cs = changeset.from_range(repo.root, "ci", parent, "HEAD")
-        message = message or git.out(["log", "-1", "--format=%B", "HEAD"], repo.root)
+        message = message or git.message(repo.root)
     elif message is None:
         # a commit the hooks just blocked: git left its message in COMMIT_EDITMSG
         message = blocked_message(repo.root)
@@ -45,8 +45,7 @@ def blocked_message(root: Path) -> str | None:
     """The message of the commit git last tried (COMMIT_EDITMSG), cleaned as git records it."""
     from ..githooks import clean_message
 
-    path = Path(git.out(["rev-parse", "--git-path", "COMMIT_EDITMSG"], root))
-    path = path if path.is_absolute() else root / path
+    path = git.git_path(root, "COMMIT_EDITMSG")
     if not path.is_file():
         return None
     text = clean_message(path)

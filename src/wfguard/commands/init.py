@@ -96,9 +96,9 @@ def detect_changelog(root: Path, commits: conventions.Rule) -> Changelog:
 
 def default_branch(root: Path) -> str:
     """The remote's default branch, else main, else master, else the branch checked out."""
-    proc = git.run(["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"], root, check=False)
-    if proc.returncode == 0 and proc.stdout.strip():
-        return git.text(proc.stdout).strip().removeprefix("origin/")
+    remote_head = git.symbolic_ref(root, "refs/remotes/origin/HEAD", short=True)
+    if remote_head:
+        return remote_head.removeprefix("origin/")
     for name in BUILTIN_PROTECTED:
         if resolve(root, f"refs/heads/{name}"):
             return name

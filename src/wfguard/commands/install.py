@@ -40,10 +40,9 @@ def is_ours(path: Path) -> bool:
 
 def hooks_dir(repo: Repo, hooks_path: str | None) -> Path:
     """Where git will look for this repository's hooks, honouring ``core.hooksPath``."""
-    proc = git.run(["config", "--show-scope", "--get", "core.hooksPath"], repo.root, check=False)
-    line = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    if line:
-        scope, _, value = line.partition("\t")
+    setting = git.config_scope(repo.root, "core.hooksPath")
+    if setting:
+        scope, value = setting
         if scope in ("global", "system") and hooks_path is None:
             raise WfguardError(
                 f"core.hooksPath is set in your {scope} git config ({value}): that folder serves every "
@@ -55,9 +54,7 @@ def hooks_dir(repo: Repo, hooks_path: str | None) -> Path:
             return target if target.is_absolute() else repo.root / target
     if hooks_path is not None:
         return Path(hooks_path).resolve()
-    rel = git.out(["rev-parse", "--git-path", "hooks"], repo.root)
-    path = Path(rel)
-    return path if path.is_absolute() else (repo.root / path).resolve()
+    return git.git_path(repo.root, "hooks").resolve()
 
 
 def render_shim(hook: str, chained: bool, extra_args: list[str]) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from .. import conventional, git, releasenotes, versionfiles, versions
 from ..changeset import log_commits, parse_trailers
-from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, WfguardError
+from ..errors import EXIT_ERROR, EXIT_FAILED, WfguardError
 from ..fragments import Fragments
 from ..model import Config, ReleaseConfig
 from ..repo import Repo, current_branch, resolve
@@ -73,7 +73,7 @@ def released_tags(root: Path, rel: ReleaseConfig) -> list[tuple[versions.Version
     """(version, tag) of every tag matching ``release.tag`` reachable from HEAD, oldest first."""
     rx = _tag_regex(rel.tag)
     glob = rel.tag.replace("{version}", "*")
-    names = git.text(git.run(["tag", "--merged", "HEAD", "--list", glob], root).stdout).split()
+    names = git.tags(root, glob, merged_into="HEAD")
     found = []
     for name in names:
         m = rx.match(name)
@@ -165,16 +165,13 @@ def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
     if branch != base:
         where = "a detached HEAD" if branch is None else f"{branch!r}"
         raise _refuse(f"releases are made from {base!r} (ship.base), not from {where}", f"git switch {base}")
-    status = git.run(["status", "--porcelain=v1", "-z", "--untracked-files=no"], root).stdout
-    if status.strip(b"\0"):
-        dirty = [p[3:] for p in git.text(status).split("\0") if p][:5]
-        raise _refuse(f"uncommitted changes to tracked files ({', '.join(dirty)})",
+    dirty = git.dirty_tracked(root)
+    if dirty:
+        raise _refuse(f"uncommitted changes to tracked files ({', '.join(dirty[:5])})",
                       "commit or stash them: a release commits exactly the release")
-    upstream = git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], root, check=False)
-    if upstream.returncode == 0:
-        name = git.text(upstream.stdout).strip()
-        counts = git.text(git.run(["rev-list", "--left-right", "--count", f"{name}...HEAD"], root).stdout).split()
-        behind, ahead = int(counts[0]), int(counts[1])
+    name = git.upstream(root)
+    if name is not None:
+        behind, ahead = git.behind_ahead(root, name)
         if behind:
             raise _refuse(f"{base} is {behind} commit(s) behind {name}", "git pull --ff-only, then release")
         if ahead and not opts.no_push and config.ship.push and not opts.dry_run:
@@ -277,7 +274,7 @@ def _pre_release_notes(root: Path, rel: ReleaseConfig, current: versions.Version
     parts = []
     for v, tag in released_tags(root, rel):
         if v.pre is not None and v.pre[0] != "dev" and v.release == current.release:  # a .devN tag holds no notes
-            body = git.text(git.run(["tag", "-l", "--format=%(contents)", tag], root).stdout).strip()
+            body = git.tag_message(root, tag)
             if body:
                 parts.append(f"\n### From {v.text}\n\n{body}\n")
     return "".join(parts)
@@ -309,7 +306,7 @@ class _Snapshot:
             else:
                 p.parent.mkdir(parents=True, exist_ok=True)
                 p.write_bytes(data)
-        git.run(["read-tree", "HEAD"], self.root)  # the index was clean: HEAD's tree is it
+        git.read_tree(self.root, "HEAD")  # the index was clean: HEAD's tree is it
 
 
 def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -> tuple[int, str | None, bool]:
@@ -324,8 +321,7 @@ def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -
     try:
         for f in plan.files:
             (root / f.path).write_text(f.replaced(plan.version), encoding="utf-8")
-        if plan.files:
-            git.run(["add", "--", *(f.path for f in plan.files)], root)
+        git.add(root, [f.path for f in plan.files])
         if plan.section is not None and plan.fragments is not None:
             changelog.write(root, plan.fragments, plan.section)
         elif plan.keep_a_changelog:
@@ -346,35 +342,27 @@ def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -
         from .. import shiprecord
 
         shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), plan.message + "\n")
-        proc = git.run(["commit", "-q", "-F", "-"], root, input=(plan.message + "\n").encode(), check=False)
-        if proc.returncode != 0:
-            err = git.text(proc.stderr).strip()
-            raise GitError(f"git commit failed: {err.splitlines()[-1] if err else 'no message'}")
+        sha = git.commit(root, plan.message + "\n")
     except BaseException:
         if resolve(root, "HEAD") == snapshot.head:  # no commit made: nothing of it may remain
             snapshot.restore()
         raise
-    sha = git.out(["rev-parse", "HEAD"], root)
     out(f"✓ committed {sha[:10]} {plan.message}")
     try:
         if not opts.no_tag:
-            git.run(["tag", "-a", "--cleanup=whitespace", "-F", "-", plan.tag], root, input=plan.notes.encode())
+            git.tag_annotated(root, plan.tag, plan.notes)
             out(f"✓ tagged {plan.tag}")
         if opts.no_push or not config.ship.push:
             return 0, sha, False
         remote = config.ship.remote
         refs = [f"HEAD:refs/heads/{plan.branch}", *(() if opts.no_tag else (f"refs/tags/{plan.tag}",))]
         retry = f"git push --atomic {remote} {' '.join(refs)}"
-        if not git.ok(["remote", "get-url", remote], root):
+        if not git.remote_exists(root, remote):
             out(f"✗ no remote {remote!r}: the commit and tag are kept. Add one, then: {retry}")
             return EXIT_ERROR, sha, False
-        push = git.run(["push", "-q", "--atomic", remote, *refs], root, check=False)
-        if push.returncode != 0:
-            lines = git.text(push.stderr).strip().splitlines()
-            # the server's own words (a hook's refusal) say more than git's closing line
-            said = [ln for ln in lines if ln.startswith("remote:") or "rejected" in ln] or lines[-1:]
-            out(f"✗ push failed: {' / '.join(said[:6]) or 'no reason given'}; the commit and tag are kept. "
-                f"Retry: {retry}")
+        push = git.push(root, remote, refs, atomic=True)
+        if not push.ok:
+            out(f"✗ push failed: {push.said or 'no reason given'}; the commit and tag are kept. Retry: {retry}")
             return EXIT_ERROR, sha, False
         out(f"✓ pushed {plan.branch}" + ("" if opts.no_tag else f" and {plan.tag}") + f" to {remote}")
         return 0, sha, True
@@ -397,7 +385,7 @@ def _release_unreleased(root: Path, file: str, version: str, day: str) -> None:
         body = text[start:end].strip("\n")
         text = text[:start] + "\n" + heading + (body + "\n\n" if body else "") + text[end:].lstrip("\n")
     path.write_text(text, encoding="utf-8")
-    git.run(["add", "--", file], root)
+    git.add(root, [file])
 
 
 # --- the command --------------------------------------------------------------------------

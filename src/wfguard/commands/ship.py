@@ -78,7 +78,7 @@ class Ship:
         candidate, n = name, 2
         while resolve(self.repo.root, f"refs/heads/{candidate}"):
             candidate, n = f"{name}-{n}", n + 1
-        if not git.ok(["check-ref-format", "--branch", candidate], self.repo.root):
+        if not git.valid_branch_name(self.repo.root, candidate):
             raise WfguardError(f"{candidate!r} is not a valid branch name", hint="change ship.branch")
         return candidate
 
@@ -118,9 +118,9 @@ class Ship:
 @contextmanager
 def scratch_index(repo: Repo) -> Iterator[None]:
     """A copy of the index for --dry-run: stage into it freely, the real one is untouched."""
-    real = Path(os.environ.get("GIT_INDEX_FILE") or git.out(["rev-parse", "--git-path", "index"], repo.root))
-    if not real.is_absolute():
-        real = repo.root / real
+    given = os.environ.get("GIT_INDEX_FILE")
+    real = git.git_path(repo.root, "index") if not given else (
+        Path(given) if Path(given).is_absolute() else repo.root / given)
     fd, tmp = tempfile.mkstemp(prefix="wfguard-index-")
     os.close(fd)
     old = os.environ.get("GIT_INDEX_FILE")
@@ -215,8 +215,8 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
     saved_index: str | None = None
     if all_:
         # what was staged before (a `git add -p` selection): put back if the checks fail
-        saved_index = git.out(["write-tree"], root) if not dry else None
-        git.run(["add", "-u"], root)  # tracked modifications only, never untracked files
+        saved_index = git.write_tree(root) if not dry else None
+        git.add_tracked_changes(root)
         ship.step("stage", "planned" if dry else "done", "tracked modifications (git add -u)")
     staged = changeset.from_index(root, "commit-msg")
     if not staged.paths:
@@ -246,8 +246,7 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
         ship.step("branch", "done", branch)
     if dry:
         for f in planned:  # into the scratch index only: the work tree is not touched
-            oid = git.out(["hash-object", "-w", "--stdin"], root, input=f.content.encode())
-            git.run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{f.path}"], root)
+            git.stage_content(root, f.path, f.content.encode())
             ship.step("fix", "planned", f"would write {f.path}: {f.content.strip()}")
     else:
         fixes.apply(root, planned)
@@ -260,9 +259,8 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
         shown = report._replace(results=tuple(r for r in report.results if r.status in ("fail", "skip")))
         ship.console.file.write(text.render(shown, Styler(use_color(sys.stderr)), show_next=False) + "\n")
         if saved_index is not None:
-            git.run(["read-tree", saved_index], root)
-            if written:
-                git.run(["add", "--", *written], root)
+            git.read_tree(root, saved_index)
+            git.add(root, written)
         note = "nothing was committed; the index is as it was"
         if written and not dry:
             note += f", plus the fix(es) wfguard wrote and staged: {', '.join(written)}"
@@ -275,37 +273,34 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
                   f"{config.ship.remote} {branch}")
         return _result(ship, 0, report, branch, None, False, written)
     if new_branch is not None:
-        git.run(["switch", "-q", "-c", new_branch], root)  # keeps the index and the work tree
+        git.switch_new(root, new_branch)
         ship.step("branch", "done", new_branch)
     # commit: the hooks it fires see the record and pass at once
     shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), message)
     try:
-        proc = git.run(["commit", "-q", "-F", "-"], root, input=message.encode(), check=False)
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip()
-            raise GitError(f"git commit failed: {err.splitlines()[-1] if err else 'no message'}",
-                           details=tuple(err.splitlines()[:-1]),
-                           hint="your staged change is untouched; fix the cause and run ship again")
-        sha = git.out(["rev-parse", "HEAD"], root)
+        try:
+            sha = git.commit(root, message)
+        except GitError as exc:
+            raise GitError(f"git commit failed: {exc.message}", details=exc.details,
+                           hint="your staged change is untouched; fix the cause and run ship again") from None
         ship.step("commit", "done", f"{sha[:10]} {message.splitlines()[0]}")
         if no_push or not config.ship.push:
             ship.step("push", "skipped", "--no-push" if no_push else "ship.push is false")
             return _result(ship, 0, report, branch, sha, False, written)
         remote = config.ship.remote
         retry = f"git push -u {remote} {branch}"
-        if not git.ok(["remote", "get-url", remote], root):
+        if not git.remote_exists(root, remote):
             ship.step("push", "failed", f"no remote {remote!r}; the commit is made. Add one, then: {retry}")
             return _result(ship, EXIT_ERROR, report, branch, sha, False, written)
         try:
             with ship.console.status(f"pushing {branch} to {remote}"):
-                push = git.run(["push", "-q", "-u", remote, f"HEAD:refs/heads/{branch}"], root, check=False)
+                push = git.push(root, remote, [f"HEAD:refs/heads/{branch}"], set_upstream=True)
         except KeyboardInterrupt:
             ship.step("push", "failed", f"interrupted; the commit {sha[:10]} is kept. Retry: {retry}")
             raise
-        if push.returncode != 0:
-            err = push.stderr.decode("utf-8", "replace").strip()
-            ship.step("push", "failed", f"{err.splitlines()[-1] if err else 'push failed'}; the commit "
-                      f"{sha[:10]} is kept. Retry: {retry}")
+        if not push.ok:
+            ship.step("push", "failed", f"{push.said or 'push failed'}; the commit {sha[:10]} is kept. "
+                      f"Retry: {retry}")
             return _result(ship, EXIT_ERROR, report, branch, sha, False, written)
         ship.step("push", "done", f"{remote} {branch} (upstream set)")
         return _result(ship, 0, report, branch, sha, True, written)

@@ -68,8 +68,7 @@ class CommitSource:
         self.rev = rev
 
     def read(self, relpath: str) -> bytes | None:
-        proc = git.run(["cat-file", "blob", f"{self.rev}:{relpath}"], self.root, check=False)
-        return proc.stdout if proc.returncode == 0 else None
+        return git.blob_at(self.root, self.rev, relpath)
 
     def label(self, relpath: str) -> str:
         return f"{self.rev}:{relpath}"

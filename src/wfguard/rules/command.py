@@ -100,8 +100,7 @@ class CommandRule:
             return []
         from .. import git
 
-        proc = git.run(["diff", "--name-only", "-z"], ctx.changes.root, check=False)
-        unstaged = set(git.split_z(proc.stdout)) & {cp.path for cp in ctx.matched}
+        unstaged = set(git.unstaged_paths(ctx.changes.root)) & {cp.path for cp in ctx.matched}
         if not unstaged:
             return []
         names = ", ".join(sorted(unstaged)[:5])
