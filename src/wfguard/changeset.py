@@ -183,7 +183,7 @@ class ChangeSet:
         the net diff shows neither, the log of the range both. One git call, for ranges only."""
         prefix = folder + "/"
         net = tuple(cp for cp in self.paths if cp.deleted and cp.path.startswith(prefix))
-        if self.diff_spec[:1] == ("--cached",) or len(self.diff_spec) != 2:
+        if self.head is None or len(self.diff_spec) != 2:  # not a range of commits: the net change says it all
             return net
         base, head = self.diff_spec
         revs = [head] if base == EMPTY_TREE else [f"{base}..{head}"]
@@ -410,12 +410,12 @@ def new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
 
 
 def from_unpushed(root: Path, stage: str, upstream: str | None, branch: str, message: str,
-                  target_ref: str) -> ChangeSet:
+                  target_ref: str, tree: str) -> ChangeSet:
     """What a push will carry before the commit is made: the commits since ``upstream`` plus
-    the staged change, with the message about to be committed (``ship``)."""
+    ``tree`` (the commit ``ship`` plans), with the message about to be committed."""
     head = _resolve(root, "HEAD")
     base = git.merge_base(upstream, head, root) if upstream and head else upstream
-    spec = ("--cached", base) if base else ("--cached",)
+    spec = (base or EMPTY_TREE, tree)
     commits = log_commits(root, [f"{base}..HEAD"] if base else ["HEAD"]) if head else ()
     return ChangeSet(stage, root, diff_paths(root, spec), commits, branch=branch, base=base, message=message,
                      target_refs=(target_ref,), diff_spec=spec)
@@ -425,6 +425,15 @@ def _resolve(root: Path, rev: str) -> str | None:
     from .repo import resolve
 
     return resolve(root, rev)
+
+
+def from_tree(root: Path, stage: str, tree: str, message: str | None = None, branch: str | None = None
+              ) -> ChangeSet:
+    """A commit not made yet: ``tree`` (what ``ship`` plans to commit) against HEAD."""
+    base = _resolve(root, "HEAD") or EMPTY_TREE
+    spec = (base, tree)
+    return ChangeSet(stage=stage, root=root, paths=diff_paths(root, spec), branch=branch, message=message,
+                     diff_spec=spec)
 
 
 def from_index(root: Path, stage: str, message: str | None = None, branch: str | None = None) -> ChangeSet:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -46,15 +46,20 @@ def run(
     *,
     input: bytes | None = None,
     check: bool = True,
+    index: Path | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails."""
+    """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails.
+    ``index``: an index file of this call's own (never the process's environment)."""
+    env = _env()
+    if index is not None:
+        env["GIT_INDEX_FILE"] = str(index)
     try:
         proc = subprocess.run(
             ["git", *_BASE_ARGS, *args],
             cwd=cwd,
             input=input,
             capture_output=True,
-            env=_env(),
+            env=env,
             check=False,
         )
     except FileNotFoundError as exc:  # pragma: no cover - git is a hard requirement
@@ -246,6 +251,28 @@ def stage_content(cwd: str | Path, path: str, content: bytes) -> None:
     """Stage ``content`` as ``path`` in the index without touching the work tree."""
     oid = out(["hash-object", "-w", "--stdin"], cwd, input=content)
     run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"], cwd)
+
+
+def planned_tree(cwd: str | Path, *, tracked_changes: bool = False, contents: Mapping[str, bytes] | None = None
+                 ) -> str:
+    """The tree the index would hold after ``git add -u`` (``tracked_changes``) and staging
+    ``contents`` (path -> bytes), built in a scratch copy of the index: the real index, the work
+    tree and the environment are left as they are."""
+    import shutil
+    import tempfile
+
+    given = os.environ.get("GIT_INDEX_FILE")
+    real = git_path(cwd, "index") if not given else (Path(given) if Path(given).is_absolute() else Path(cwd) / given)
+    with tempfile.TemporaryDirectory(prefix="wfguard-index-") as tmp:
+        scratch = Path(tmp) / "index"
+        if real.exists():
+            shutil.copyfile(real, scratch)
+        if tracked_changes:
+            run(["add", "-u"], cwd, index=scratch)
+        for path, data in (contents or {}).items():
+            oid = out(["hash-object", "-w", "--stdin"], cwd, input=data)
+            run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"], cwd, index=scratch)
+        return text(run(["write-tree"], cwd, index=scratch).stdout).strip()
 
 
 def commit(cwd: str | Path, message_text: str) -> str:

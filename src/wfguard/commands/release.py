@@ -329,7 +329,7 @@ def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -
         from .ship import Ship
 
         checker = Ship(repo, config, dry_run=False, interactive=False, fmt=opts.fmt)
-        report = checker.checks(plan.branch, plan.message + "\n", command="release")
+        report = checker.checks(plan.branch, plan.message + "\n", git.write_tree(root), command="release")
         if not report.passed:
             from ..render import text
             from ..render.style import Styler, use_color

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
@@ -82,8 +77,9 @@ class Ship:
             raise WfguardError(f"{candidate!r} is not a valid branch name", hint="change ship.branch")
         return candidate
 
-    def checks(self, branch: str, message: str, command: str = "ship") -> Report:
-        """Every rule of pre-commit, commit-msg and pre-push, each run once."""
+    def checks(self, branch: str, message: str, tree: str, command: str = "ship") -> Report:
+        """Every rule of pre-commit, commit-msg and pre-push, each run once, over the commit of
+        ``tree`` about to be made with ``message`` on ``branch``."""
         root = self.repo.root
         done: set[str] = set()
         results: list[Result] = []
@@ -93,9 +89,9 @@ class Ship:
                 continue
             done.update(ids)
             if stage == "pre-push":
-                cs = self.push_changes(branch, message)
+                cs = self.push_changes(branch, message, tree)
             else:
-                cs = changeset.from_index(root, stage, message if stage == "commit-msg" else None, branch)
+                cs = changeset.from_tree(root, stage, tree, message if stage == "commit-msg" else None, branch)
             ticker = None if self.console.quiet else for_stream(sys.stderr)
             with cs:
                 report = engine.evaluate(self.config, cs, os.environ, only=ids, progress=ticker)
@@ -107,37 +103,12 @@ class Ship:
         events.record(self.repo.state_dir, report, 0, command)
         return report
 
-    def push_changes(self, branch: str, message: str) -> changeset.ChangeSet:
+    def push_changes(self, branch: str, message: str, tree: str) -> changeset.ChangeSet:
         """What the push will carry: the unpushed commits plus the commit about to be made."""
         root, remote = self.repo.root, self.config.ship.remote
         upstream = (resolve(root, f"refs/remotes/{remote}/{branch}")
                     or resolve(root, f"refs/remotes/{remote}/{self.config.ship.base}"))
-        return changeset.from_unpushed(root, "pre-push", upstream, branch, message, f"refs/heads/{branch}")
-
-
-@contextmanager
-def scratch_index(repo: Repo) -> Iterator[None]:
-    """A copy of the index for --dry-run: stage into it freely, the real one is untouched."""
-    given = os.environ.get("GIT_INDEX_FILE")
-    real = git.git_path(repo.root, "index") if not given else (
-        Path(given) if Path(given).is_absolute() else repo.root / given)
-    fd, tmp = tempfile.mkstemp(prefix="wfguard-index-")
-    os.close(fd)
-    old = os.environ.get("GIT_INDEX_FILE")
-    try:
-        if real.exists():
-            shutil.copyfile(real, tmp)
-        else:
-            os.unlink(tmp)
-        os.environ["GIT_INDEX_FILE"] = tmp
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("GIT_INDEX_FILE", None)
-        else:
-            os.environ["GIT_INDEX_FILE"] = old
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        return changeset.from_unpushed(root, "pre-push", upstream, branch, message, f"refs/heads/{branch}", tree)
 
 
 def _ask_message(config: Config) -> str:
@@ -203,78 +174,87 @@ def run(opts: Options) -> int:
         raise KeyboardInterrupt  # the same clean-up and retry hint as Ctrl-C
 
     signal.signal(signal.SIGTERM, terminated)
-    if dry_run:
-        with scratch_index(repo):
-            return _run(ship, message, ftype, all_, no_push)
     return _run(ship, message, ftype, all_, no_push)
 
 
-def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
-    repo, config, root = ship.repo, ship.config, ship.repo.root
-    dry = ship.dry_run
-    saved_index: str | None = None
-    if all_:
-        # what was staged before (a `git add -p` selection): put back if the checks fail
-        saved_index = git.write_tree(root) if not dry else None
-        git.add_tracked_changes(root)
-        ship.step("stage", "planned" if dry else "done", "tracked modifications (git add -u)")
-    staged = changeset.from_index(root, "commit-msg")
+class Plan(NamedTuple):
+    """Everything ship will do, decided before anything is written: shown by --dry-run, carried
+    out otherwise. ``tree`` is the commit's content, which the checks judge in both cases."""
+
+    stage_all: bool
+    fixes: tuple[fixes.Fix, ...]
+    branch: str
+    new_branch: str | None  # created only once the checks pass
+    message: str
+    tree: str
+    staged: int  # paths staged (after `git add -u` with --all), before the fixes
+
+
+def plan(ship: Ship, message: str, ftype: str | None, all_: bool) -> Plan:
+    root, config = ship.repo.root, ship.config
+    staged_tree = git.planned_tree(root, tracked_changes=all_)
+    staged = changeset.from_tree(root, "commit-msg", staged_tree)
     if not staged.paths:
         if all_:
             raise WfguardError("nothing to commit: no tracked file is modified and nothing is staged",
                                hint="new files are never swept in: git add them first")
         raise WfguardError("nothing is staged: stage your change with git add, or pass --all",
                            hint="ship commits exactly what is staged, so it never sweeps in stray files")
-    ship.step("change", "done", f"{len(staged.paths)} staged path(s)")
-    # the fixes: planned before anything changes, so a missing type leaves nothing behind
     try:
         planned = fixes.plan(config, staged, message, ftype)
     except NeedsChoice:
         if not ship.interactive:
             raise
         planned = fixes.plan(config, staged, message, _ask_type(config))
-    # the branch: created only once the checks pass, so a blocked ship leaves you where you were
+    tree = git.planned_tree(root, tracked_changes=all_, contents={f.path: f.content.encode() for f in planned})
     current = current_branch(root)
-    branch = current or ""
-    new_branch: str | None = None
-    if current is None or ship.protected(current):
-        new_branch = ship.branch_name(message)
+    new_branch = ship.branch_name(message) if current is None or ship.protected(current) else None
+    return Plan(all_, tuple(planned), new_branch or current or "", new_branch, message, tree, len(staged.paths))
+
+
+def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
+    repo, config, root = ship.repo, ship.config, ship.repo.root
+    dry = ship.dry_run
+    p = plan(ship, message, ftype, all_)
+    if p.stage_all and dry:
+        ship.step("stage", "planned", "tracked modifications (git add -u)")
+    ship.step("change", "done", f"{p.staged} staged path(s)")
+    if p.new_branch is not None:
+        current = current_branch(root)
         why = "detached HEAD" if current is None else f"{current} is protected"
-        ship.step("branch", "planned", f"{new_branch} ({why})")
-        branch = new_branch
+        ship.step("branch", "planned", f"{p.new_branch} ({why})")
     else:
-        ship.step("branch", "done", branch)
-    if dry:
-        for f in planned:  # into the scratch index only: the work tree is not touched
-            git.stage_content(root, f.path, f.content.encode())
-            ship.step("fix", "planned", f"would write {f.path}: {f.content.strip()}")
-    else:
-        fixes.apply(root, planned)
-        for f in planned:
-            ship.step("fix", "done", f"{f.description}: {f.content.strip()}")
-    # the checks
-    report = ship.checks(branch, message)
-    written = [f.path for f in planned]
+        ship.step("branch", "done", p.branch)
+    for f in p.fixes if dry else ():
+        ship.step("fix", "planned", f"would write {f.path}: {f.content.strip()}")
+    report = ship.checks(p.branch, p.message, p.tree)
+    written = [f.path for f in p.fixes]
     if not report.passed:
         shown = report._replace(results=tuple(r for r in report.results if r.status in ("fail", "skip")))
         ship.console.file.write(text.render(shown, Styler(use_color(sys.stderr)), show_next=False) + "\n")
-        if saved_index is not None:
-            git.read_tree(root, saved_index)
-            git.add(root, written)
         note = "nothing was committed; the index is as it was"
         if written and not dry:
+            fixes.apply(root, list(p.fixes))  # the note is written either way: it is what is missing
             note += f", plus the fix(es) wfguard wrote and staged: {', '.join(written)}"
         ship.step("check", "failed", note)
-        return _result(ship, EXIT_FAILED, report, branch, None, False, written)
+        return _result(ship, EXIT_FAILED, report, p.branch, None, False, written)
     ship.step("check", "done", f"{report.summary()['passed']} rule(s) passed")
     if dry:
         ship.step("commit", "planned", message.splitlines()[0])
         ship.step("push", "skipped" if no_push or not config.ship.push else "planned",
-                  f"{config.ship.remote} {branch}")
-        return _result(ship, 0, report, branch, None, False, written)
-    if new_branch is not None:
-        git.switch_new(root, new_branch)
-        ship.step("branch", "done", new_branch)
+                  f"{config.ship.remote} {p.branch}")
+        return _result(ship, 0, report, p.branch, None, False, written)
+    # carried out: the index becomes the planned tree, then the branch, the commit, the push
+    if p.stage_all:
+        git.add_tracked_changes(root)
+        ship.step("stage", "done", "tracked modifications (git add -u)")
+    fixes.apply(root, list(p.fixes))
+    for f in p.fixes:
+        ship.step("fix", "done", f"{f.description}: {f.content.strip()}")
+    branch = p.branch
+    if p.new_branch is not None:
+        git.switch_new(root, p.new_branch)
+        ship.step("branch", "done", p.new_branch)
     # commit: the hooks it fires see the record and pass at once
     shiprecord.write(repo.state_dir, root, shiprecord.index_tree(root), message)
     try:
