@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import git
 from ..checkrange import changes, resolve_range, start_log
@@ -99,8 +99,21 @@ def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Resu
                   fix, duration_ms=round((time.perf_counter() - start) * 1000), next=(fix,) if stale else ())
 
 
-def run(base: str | None = None, head: str | None = None, fmt: str = "text", output: str | None = None,
-        verbose: bool = False, config_from: str | None = None, no_exec: bool = False) -> int:
+class Options(NamedTuple):
+    """``wfguard check``'s options, as parsed from its command line."""
+
+    base: str | None = None
+    head: str | None = None
+    fmt: str = "text"
+    output: str | None = None
+    verbose: bool = False
+    config_from: str | None = None
+    no_exec: bool = False
+
+
+def run(opts: Options) -> int:
+    base, head, fmt, output = opts.base, opts.head, opts.fmt, opts.output
+    verbose, config_from, no_exec = opts.verbose, opts.config_from, opts.no_exec
     start = time.perf_counter()
     if output:
         _check_output(output)
@@ -158,5 +171,5 @@ def run(base: str | None = None, head: str | None = None, fmt: str = "text", out
 
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    return guarded(lambda: run(args.base, args.head, args.format, args.output, args.verbose, args.config_from,
-                               args.no_exec), "json" if args.format == "json" else "text")
+    opts = Options(args.base, args.head, args.format, args.output, args.verbose, args.config_from, args.no_exec)
+    return guarded(lambda: run(opts), "json" if args.format == "json" else "text")
