@@ -48,6 +48,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # shared workflows are cached under HOME/.cache
 
 
 class Result:

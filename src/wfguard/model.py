@@ -29,9 +29,13 @@ class RuleConfig(NamedTuple):
     why: str
     fix: str | None
     options: Mapping[str, Any] = MappingProxyType({})
+    # where it came from: "workflow:NAME" (built in), a file of this repository, or
+    # URL@COMMIT:PATH (a shared workflow), with the files that changed its fields after
+    origin: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "origin": self.origin,
             "kind": self.kind,
             "paths": list(self.paths) if self.paths is not None else None,
             "ignore": list(self.ignore),
@@ -57,6 +61,7 @@ class RuleConfig(NamedTuple):
             why=d.get("why") or "",
             fix=d.get("fix"),
             options=dict(d.get("options") or {}),
+            origin=d.get("origin", ""),
         )
 
 

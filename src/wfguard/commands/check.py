@@ -70,22 +70,22 @@ def _load(repo: Repo, rev: str) -> tuple[Config, str]:
     if config_mod.CommitSource(repo.root, rev).read(config_mod.CONFIG_NAME) is None:
         sys.stderr.write(f"wfguard: {rev[:12]} has no {config_mod.CONFIG_NAME} yet; using the work tree's\n")
         return load_config(repo), "the work tree"
-    return config_mod.load(config_mod.CommitSource(repo.root, rev), repo.state_dir), rev[:12]
+    return load_config(repo, rev), rev[:12]
 
 
 def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Result | None:
     """A warning when a tracked AGENTS.md-style block no longer matches the head's config."""
     from .. import agents
-    from .. import config as config_mod
     from ..report import Result
     from ..rules.base import Message
+    from .common import load_config
 
     out, _ = grep.communicate()
     files = [name.split(":", 1)[1] for name in git.split_z(out) if ":" in name]  # REV:path, NUL-ended
     if not files:
         return None
     start = time.perf_counter()
-    expected = agents.render(config_mod.load(config_mod.CommitSource(repo.root, head), repo.state_dir))
+    expected = agents.render(load_config(repo, head))
     stale = []
     for path in files:
         text = (git.blob_at(repo.root, head, path) or b"").decode("utf-8", "replace")
@@ -141,11 +141,11 @@ def run(opts: Options) -> int:
                                  progress=for_stream() if fmt == "text" else None)
     extra = [_agents_result(repo, rng.head, grep)]
     if source != "the work tree":
-        from .. import config as config_mod
         from .. import weaken
+        from .common import load_config
 
         extra.append(weaken.evaluate(
-            config, lambda: config_mod.load(config_mod.CommitSource(repo.root, rng.head), repo.state_dir), cs))
+            config, lambda: load_config(repo, rng.head), cs))
     found = tuple(r for r in extra if r is not None)
     if found:
         report = report._replace(results=(*report.results, *found))

@@ -19,7 +19,7 @@ def load_config(repo: Repo, rev: str | None = None) -> Config:
 
     source: config_mod.Source = (config_mod.WorkTree(repo.root) if rev is None
                                  else config_mod.CommitSource(repo.root, rev))
-    return config_mod.load(source, repo.state_dir)
+    return config_mod.load(source, repo.state_dir, allow_fetch=True)  # commands may fetch; hooks never
 
 
 def open_repo(cwd: str | Path = ".") -> Repo:

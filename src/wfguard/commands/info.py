@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import config as config_mod
 from .. import rules as rule_kinds
+from ..config.sources import CONFIG_NAME
 from ..errors import EXIT_ERROR, ConfigError, WfguardError
 from ..model import STAGES, Config, RuleConfig
 from ..resources import schema_text
@@ -20,6 +21,7 @@ def _rule_info(rule: RuleConfig) -> dict[str, Any]:
         "paths": list(rule.paths) if rule.paths is not None else ["**"], "ignore": list(rule.ignore),
         "why": rule.why, "satisfied_when": impl.describe(), "fix": rule.fix or impl.fix_hint(),
         "skip": {"allowed": rule.skip.allowed, "reason_required": rule.skip.reason_required},
+        "origin": rule.origin,
     }
 
 
@@ -40,7 +42,13 @@ def list_rules(fmt: str = "text") -> int:
         ids = [f"{r.id} [dim]({r.kind}{', warning' if r.severity == 'warning' else ''})[/dim]"
                for r in config.for_stage(stage)]
         table.add_row(stage, ", ".join(ids) if ids else "[dim]—[/dim]")
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    from rich.markup import escape
+
+    console.print("[bold]where each rule comes from[/bold]")
+    for r in config.rules:
+        console.print(f"  {escape(r.id)}: {escape(r.origin or CONFIG_NAME)}")
     return 0
 
 
@@ -83,6 +91,7 @@ def explain(rule_id: str, fmt: str = "text") -> int:
     c.print(f"[cyan]passes when[/cyan] {escape(info['satisfied_when'])}")
     c.print(f"[cyan]fix[/cyan]        {escape(info['fix'])}")
     c.print(f"[cyan]skip[/cyan]       {escape(info['how_to_skip'])}")
+    c.print(f"[cyan]from[/cyan]       {escape(rule.origin or CONFIG_NAME)}")
     return 0
 
 

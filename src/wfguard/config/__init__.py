@@ -19,8 +19,9 @@ __all__ = ["CONFIG_NAME", "CommitSource", "File", "Source", "WorkTree", "load", 
 
 _CACHE_FILE = "config-cache.json"
 # bumped when the stored config changes shape, so a development install never reads an old one
-_CACHE_KEY = f"{__version__}/2"
+_CACHE_KEY = f"{__version__}/3"
 _BUILTIN = "<builtin>/"
+_SHARED = "<git>/"
 
 
 def _read_dep(source: Source, rel: str, builtin_dir: Path) -> bytes | None:
@@ -32,7 +33,7 @@ def _read_dep(source: Source, rel: str, builtin_dir: Path) -> bytes | None:
     return source.read(rel)
 
 
-def load_uncached(source: Source) -> tuple[Config, dict[str, bytes]]:
+def load_uncached(source: Source, allow_fetch: bool = False) -> tuple[Config, dict[str, bytes]]:
     import sys
 
     if sys.flags.no_site:  # a hook shim starts Python with -S; parsing needs site-packages
@@ -43,7 +44,7 @@ def load_uncached(source: Source) -> tuple[Config, dict[str, bytes]]:
             site.addsitedir(site.getusersitepackages())  # a `pip install --user` wfguard's libraries
     from .loader import load_documents  # the slow path: PyYAML and jsonschema
 
-    data, read = load_documents(source)
+    data, read = load_documents(source, allow_fetch)
     return Config.from_dict(data), read
 
 
@@ -51,7 +52,7 @@ def _text(b: bytes) -> str:
     return b.decode("latin-1")  # any bytes, round-tripped exactly through JSON
 
 
-def load(source: Source, cache_dir: Path | None = None) -> Config:
+def load(source: Source, cache_dir: Path | None = None, *, allow_fetch: bool = False) -> Config:
     """Load the config from ``source``, using (and refreshing) the cache in ``cache_dir``.
 
     The cache holds the exact content of every file the config was built from (they are
@@ -59,7 +60,7 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
     """
     raw = source.read(CONFIG_NAME)
     if raw is None or cache_dir is None:
-        return load_uncached(source)[0]
+        return load_uncached(source, allow_fetch)[0]
     cache_file = cache_dir / _CACHE_FILE
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -67,7 +68,8 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
         if cached.get("version") == _CACHE_KEY and files.get(CONFIG_NAME) == _text(raw):
             builtin_dir = Path(cached["builtin_dir"])
             for rel, content in files.items():
-                if rel != CONFIG_NAME:
+                # a shared file is what its pinned commit holds, and the pin is in a file compared here
+                if rel != CONFIG_NAME and not rel.startswith(_SHARED):
                     dep = _read_dep(source, rel, builtin_dir)
                     if dep is None or _text(dep) != content:
                         break
@@ -75,7 +77,7 @@ def load(source: Source, cache_dir: Path | None = None) -> Config:
                 return Config.from_dict(cached["config"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # a missing or damaged cache is rebuilt
-    config, read = load_uncached(source)
+    config, read = load_uncached(source, allow_fetch)
     entry = {"version": _CACHE_KEY, "files": {rel: _text(b) for rel, b in read.items()},
              "builtin_dir": str(workflows_dir()), "config": config.to_dict()}
     try:

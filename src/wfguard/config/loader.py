@@ -12,7 +12,7 @@ from ..errors import ConfigError, WfguardError
 from ..model import COMMON_FIELDS
 from ..resources import builtin_workflows, workflows_dir
 from ..rules import kind_module, options
-from . import validate, yamlpos
+from . import shared, validate, yamlpos
 from .sources import CONFIG_NAME, Source
 from .yamlpos import Path
 
@@ -49,8 +49,10 @@ def _read_doc(source: Source | None, rel: str, label: str, raw: bytes) -> _Doc:
     return _Doc(label, rel, data, lines)
 
 
-def load_documents(source: Source) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """Load, merge and validate; return the normalized config and every file it read."""
+def load_documents(source: Source, allow_fetch: bool = False) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Load, merge and validate; return the normalized config and every file it read (keyed
+    ``<builtin>/NAME.yml``, ``<git>/URL@COMMIT:PATH`` or the path in the repository).
+    ``allow_fetch``: shared workflows missing from the cache are fetched (never in a hook)."""
     read: dict[str, bytes] = {}
     raw = source.read(CONFIG_NAME)
     if raw is None:
@@ -60,24 +62,41 @@ def load_documents(source: Source) -> tuple[dict[str, Any], dict[str, bytes]]:
         )
     read[CONFIG_NAME] = raw
     merged = _Merged()
-    _apply(source, CONFIG_NAME, source.label(CONFIG_NAME), raw, merged, read, stack=())
+    _apply(source, CONFIG_NAME, source.label(CONFIG_NAME), raw, merged, read, stack=(), allow_fetch=allow_fetch)
     return _finish(merged), read
 
 
+def _key(source: Source | None, rel: str) -> str:
+    """The name under which a file the config was built from is remembered (the cache's key)."""
+    if isinstance(source, shared.RemoteSource):
+        return f"<git>/{source.pin.url}@{source.pin.ref}:{rel}"
+    return rel
+
+
 def _apply(source: Source | None, rel: str, label: str, raw: bytes, merged: _Merged,
-           read: dict[str, bytes], stack: tuple[str, ...]) -> None:
+           read: dict[str, bytes], stack: tuple[str, ...], allow_fetch: bool, depth: int = 0) -> None:
     doc = _read_doc(source, rel, label, raw)
     extends = doc.data.get("extends") or []
-    if isinstance(extends, str):
+    if isinstance(extends, (str, dict)):
         extends = [extends]
     for i, name in enumerate(extends):
         line = doc.lines.get(("extends", i)) or doc.lines.get(("extends",))
-        sub_rel, sub_label, sub_raw = _resolve_extend(source, doc, name, line)
+        sub_source, sub_depth = source, depth
+        if isinstance(name, dict):
+            sub_source, sub_depth = _remote(doc, name, i, line, depth, allow_fetch), depth + 1
+            sub_rel = sub_source.pin.path
+            sub_label, sub_raw = sub_source.label(sub_rel), shared.read(sub_source.pin, allow_fetch=allow_fetch)
+            shown = sub_label
+        else:
+            sub_rel, sub_label, sub_raw = _resolve_extend(source, doc, name, line)
+            shown = name
         if sub_label in stack or sub_label == label:
-            raise ConfigError(f"'extends' loops back to {name!r}", file=label, line=line,
+            chain = " -> ".join((*stack, label, sub_label))
+            raise ConfigError(f"'extends' loops back to {shown!r}: {chain}", file=label, line=line,
                               path=f"extends[{i}]")
-        read[sub_rel] = sub_raw
-        _apply(source, sub_rel, sub_label, sub_raw, merged, read, (*stack, label))
+        read[_key(None if sub_rel.startswith("<builtin>/") else sub_source, sub_rel)] = sub_raw
+        _apply(sub_source if not sub_rel.startswith("<builtin>/") else None, sub_rel, sub_label, sub_raw, merged,
+               read, (*stack, label), allow_fetch, sub_depth)
     for rule_id, fields in (doc.data.get("rules") or {}).items():
         target = merged.rules.setdefault(rule_id, {})
         for key, value in fields.items():
@@ -91,6 +110,19 @@ def _apply(source: Source | None, rel: str, label: str, raw: bytes, merged: _Mer
     release = doc.data.get("release") or {}
     merged.release.update({k: v for k, v in release.items() if k != "bump"})
     merged.release["bump"] = {**merged.release.get("bump", {}), **(release.get("bump") or {})}
+
+
+def _remote(doc: _Doc, entry: dict[str, Any], i: int, line: int | None, depth: int,
+            allow_fetch: bool) -> shared.RemoteSource:
+    pin = shared.Pin(entry["git"], entry["ref"], entry["path"].lstrip("/"), entry.get("track"))
+    if depth >= shared.MAX_DEPTH:
+        raise ConfigError(f"shared workflows extend each other more than {shared.MAX_DEPTH} deep at {pin.label}",
+                          file=doc.label, line=line, path=f"extends[{i}]")
+    if not shared.FULL_SHA.match(pin.ref):
+        raise ConfigError(f"extends[{i}].ref {pin.ref!r} is not a full 40-hex commit id: a shared workflow is "
+                          "pinned to one commit", file=doc.label, line=line, path=f"extends[{i}].ref",
+                          hint="run 'wfguard update' to write the newest commit of 'track' into ref")
+    return shared.RemoteSource(pin, allow_fetch)
 
 
 def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | None
@@ -163,7 +195,12 @@ def _finish_rule(merged: _Merged, rule_id: str, fields: dict[str, Any]) -> dict[
         )
     validate.check_document(fields, {}, "", ref="#/$defs/rule", base=("rules", rule_id),
                             line_of=line_of)
-    return _normalize(rule_id, fields, line_of)
+    rule = _normalize(rule_id, fields, line_of)
+    defined = (merged.origin.get((rule_id, "kind")) or merged.origin[(rule_id, "")]).label
+    later = dict.fromkeys(doc.label for (rid, key), doc in merged.origin.items() if rid == rule_id and key
+                          and doc.label != defined)
+    rule["origin"] = defined + (f" (changed in {', '.join(later)})" if later else "")
+    return rule
 
 
 def _normalize(rule_id: str, f: Mapping[str, Any], line_of: Any) -> dict[str, Any]:

@@ -37,6 +37,15 @@ SHIP: dict[str, Any] = {
 }
 
 
+SHARED: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["git", "ref", "path"],
+    "properties": {
+        "git": {**_STRING, "description": "Any URL git fetches: https, ssh, file."},
+        "ref": {**_STRING, "description": "The full 40-hex commit the file is read from."},
+        "path": {**_STRING, "description": "The workflow file in that repository."},
+        "track": {**_STRING, "description": "What 'wfguard update' follows: a branch, or a tag glob like 'v*'."},
+    },
+}
 _LEVEL = {"enum": ["major", "minor", "patch"]}
 RELEASE: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
@@ -76,8 +85,9 @@ def derived() -> dict[str, Any]:
         "properties": {
             "$schema": {"type": "string"},
             "version": {"const": 1},
-            "extends": {"oneOf": [_STRING, {"type": "array", "items": _STRING}],
-                        "description": "Built-in workflows by name, or ./relative.yml files."},
+            "extends": {"oneOf": [_STRING, SHARED, {"type": "array", "items": {"oneOf": [_STRING, SHARED]}}],
+                        "description": "Built-in workflows by name, ./relative.yml files, or a workflow "
+                        "file of another git repository pinned to a commit."},
             "rules": {"type": "object", "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"},
                       "additionalProperties": {"$ref": "#/$defs/rule"}},
             "ship": {"$ref": "#/$defs/ship"},
