@@ -199,6 +199,21 @@ def changelog_build(
     _exit(guarded(lambda: changelog.build(version, date, draft, fmt.value), fmt.value))
 
 
+@app.command()
+def update(
+    cooldown: Annotated[float, typer.Option("--cooldown", help="take only commits at least DAYS old")] = 0,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would move and change; write nothing")]
+    = False,
+    fetch_only: Annotated[bool, typer.Option("--fetch-only", help="fill the cache for offline hooks; change nothing")]
+    = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Move pinned shared workflows to the newest commit they track, and show what that changes."""
+    from .commands import update as cmd
+
+    _exit(guarded(lambda: cmd.run(cmd.Options(cooldown, dry_run, fetch_only, fmt.value)), fmt.value))
+
+
 class BumpLevel(str, Enum):
     major = "major"
     minor = "minor"

@@ -104,7 +104,7 @@ def validate(path: str | None, fmt: str = "text") -> int:
     else:
         source = config_mod.WorkTree(open_repo().root)
     try:
-        config, read = config_mod.load_uncached(source)
+        config, read = config_mod.load_uncached(source, allow_fetch=True)
     except ConfigError as exc:
         if fmt == "json":
             emit(json.dumps({"valid": False, "error": {
