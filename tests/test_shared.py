@@ -184,3 +184,48 @@ def test_a_pull_request_moving_the_pin_is_judged_by_the_old_rules(team: GitRepo,
     assert results["no-env-files"]["status"] == "fail"  # the base's pin still holds the rule
     assert results["workflow-weakened"]["status"] == "fail"
     assert any("no-env-files: removed or disabled" in m["text"] for m in results["workflow-weakened"]["messages"])
+
+
+def test_update_pins_a_branch_name_and_follows_tag_globs(repo: GitRepo, platform: GitRepo) -> None:
+    platform.git("tag", "v1.0.0")
+    first = platform.git("rev-parse", "HEAD")
+    platform.commit("feat: more", ("extra.yml", "version: 1\n"))
+    platform.git("tag", "v1.1.0")
+    platform.commit("feat: unreleased", ("more.yml", "version: 1\n"))
+    repo.config(pinned(platform, ref="main", track="v1.*"))
+    assert repo.wfguard("validate").code == 2  # not pinned yet
+    res = repo.wfguard("update", "--format", "json").json()
+    tagged = platform.git("rev-parse", "v1.1.0^{commit}")
+    assert res["moved"][0]["to"] == tagged and tagged != first
+    assert f"ref: {tagged}   # pinned" in (repo.path / ".wfguard.yml").read_text()
+    assert repo.wfguard("validate").code == 0
+
+
+def test_a_schema_error_in_a_shared_file_names_repository_commit_file_and_line(repo: GitRepo,
+                                                                               platform: GitRepo) -> None:
+    platform.commit("chore: typo", ("python.yml", STRICT.replace("    stages: [ci]", "    stagez: [ci]")))
+    repo.config(pinned(platform))
+    res = repo.wfguard("validate")
+    sha = platform.git("rev-parse", "HEAD")[:12]
+    assert res.code == 2
+    assert f"file://{platform.path}@{sha}:python.yml:7" in res.err and "stagez" in res.err
+
+
+def test_shared_workflows_nest_at_most_five_deep(tmp_path: Path, repo: GitRepo) -> None:
+    def chain(n: int) -> str:
+        """n repositories, each extending the next by pin; the text that extends the first."""
+        ref, url = None, None
+        for i in range(n, 0, -1):
+            p = GitRepo(tmp_path / f"chain{n}-{i}")
+            p.path.mkdir()
+            p.git("init", "-q", "-b", "main")
+            text = "version: 1\n" + (f"extends:\n  - {{git: '{url}', ref: {ref}, path: w.yml}}\n" if url else "")
+            p.commit("chore: w", ("w.yml", text + f"rules:\n  level-{i}:\n    kind: branch\n    protected: [l{i}]\n"))
+            ref, url = p.git("rev-parse", "HEAD"), f"file://{p.path}"
+        return f"version: 1\nextends:\n  - {{git: '{url}', ref: {ref}, path: w.yml}}\n"
+
+    repo.config(chain(5))
+    assert repo.wfguard("validate").code == 0
+    repo.config(chain(6))
+    res = repo.wfguard("validate")
+    assert res.code == 2 and "more than 5 deep" in res.err

@@ -142,6 +142,17 @@ def difference(before: Config, after: Config) -> dict[str, Any]:
             "changed": changed, "commands": commands, "weakened": weakenings(before, after)}
 
 
+def _before(root: Path) -> Config:
+    """The effective rules now; none when they cannot be read (a ref that is not pinned yet, say),
+    so the difference lists every rule the update brings."""
+    try:
+        return load_uncached(WorkTree(root), allow_fetch=True)[0]
+    except WfguardError:
+        from ..model import ShipConfig
+
+        return Config((), ShipConfig())
+
+
 def run(opts: Options) -> int:
     repo = open_repo()
     path = repo.root / CONFIG_NAME
@@ -158,7 +169,7 @@ def run(opts: Options) -> int:
         return 0
     moves = plan(repo.root, text, opts.cooldown)
     new_text = rewrite(text, moves)
-    before = load_uncached(WorkTree(repo.root), allow_fetch=True)[0] if moves else None
+    before = _before(repo.root) if moves else None
     after = load_uncached(_Edited(repo.root, new_text), allow_fetch=True)[0] if moves else None
     diff = difference(before, after) if before is not None and after is not None else {
         "added": [], "removed": [], "changed": {}, "commands": {}, "weakened": []}
