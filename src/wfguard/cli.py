@@ -137,11 +137,23 @@ def uninstall(
 
 
 @app.command()
-def report(fmt: FormatOpt = Format.text) -> None:
-    """What the event log says: the most-failed and most-skipped rules, and hook time."""
-    from .commands import diagnose
+def report(
+    since: Annotated[str, typer.Option("--since", help="how far back the history goes: 90d, 12w, 6m or a date")]
+    = "90d",
+    range_: Annotated[str | None, typer.Option("--range", help="read this range of history instead, e.g. v1.0..main")]
+    = None,
+    events_: Annotated[list[str] | None, typer.Option("--events", help="also read this event log (repeatable)")]
+    = None,
+    suggest: Annotated[bool, typer.Option("--suggest", help="suggest changes to the workflow, with evidence")]
+    = False,
+    html: Annotated[str | None, typer.Option("--html", help="also write a self-contained page to FILE")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Which rule keeps failing or being skipped, late repairs, hook time, and what to change."""
+    from .commands import report as cmd
 
-    _exit(guarded(lambda: diagnose.report(fmt.value), fmt.value))
+    opts = cmd.Options(since, range_, tuple(events_ or ()), suggest, html, fmt.value)
+    _exit(guarded(lambda: cmd.run(opts), fmt.value))
 
 
 @app.command()

@@ -42,7 +42,7 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     nxt = outcome.next or ((fix,) if fix.startswith("wfguard ") else ())
     return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
                   duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,
-                  skippable=rule.skip.allowed)
+                  skippable=rule.skip.allowed, reason=outcome.reason)
 
 
 class Progress(Protocol):

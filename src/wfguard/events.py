@@ -23,7 +23,8 @@ def append(state_dir: Path, event: dict[str, Any]) -> None:
     _write(state_dir, (json.dumps(event) + "\n").encode("utf-8", "backslashreplace"))
 
 
-def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
+def record(state_dir: Path, report: Report, total_ms: int, source: str, also: Path | None = None) -> None:
+    """The report's events, on the repository's log and on ``also`` (``check --events FILE``)."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lines = []
     for r in report.results:
@@ -33,6 +34,8 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
             "time": now, "source": source, "stage": report.stage, "rule": r.rule,
             "status": r.status, "severity": r.severity, "duration_ms": r.duration_ms,
         }
+        if r.reason:
+            event["reason"] = r.reason
         if r.skipped:
             event["skip_by"] = r.skipped["by"]
             event["skip_reason"] = r.skipped["reason"]
@@ -40,13 +43,16 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str) -> None:
     lines.append(json.dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
                              "status": "pass" if report.passed else "fail",
                              "duration_ms": total_ms}))
-    _write(state_dir, ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace"))
+    data = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
+    _write(state_dir, data)
+    if also is not None:
+        _write(also.parent, data, also.name)
 
 
-def _write(state_dir: Path, data: bytes) -> None:
+def _write(state_dir: Path, data: bytes, name: str = EVENTS_FILE) -> None:
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(state_dir / EVENTS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(state_dir / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, data)
         finally:

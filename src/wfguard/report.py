@@ -27,6 +27,7 @@ class Result(NamedTuple):
     duration_ms: int = 0
     next: tuple[str, ...] = ()
     skippable: bool = False
+    reason: str = ""  # Outcome.reason
 
     @property
     def blocking(self) -> bool:

@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="FILE", help="write the report to FILE (the text report still goes to stdout)")
     p.add_argument("--no-exec", action="store_true", help="do not run command rules (code the repository "
                    "provides); they are reported as skipped")
+    p.add_argument("--events", metavar="FILE", help="also append this check's events to FILE (keep it as a CI "
+                   "artifact; wfguard report --events FILE reads it)")
     p.add_argument("-v", "--verbose", action="store_true", help="also list passing rules' details")
     return p
 
@@ -109,6 +111,7 @@ class Options(NamedTuple):
     verbose: bool = False
     config_from: str | None = None
     no_exec: bool = False
+    events: str | None = None
 
 
 def run(opts: Options) -> int:
@@ -149,7 +152,8 @@ def run(opts: Options) -> int:
     found = tuple(r for r in extra if r is not None)
     if found:
         report = report._replace(results=(*report.results, *found))
-    events.record(repo.state_dir, report, round((time.perf_counter() - start) * 1000), "check")
+    events.record(repo.state_dir, report, round((time.perf_counter() - start) * 1000), "check",
+                  also=Path(opts.events) if opts.events else None)
     n = len(cs.commits)
     title = (f"wfguard check: {n} commit{'s' if n != 1 else ''} {(cs.base or '')[:10]}..{rng.head[:10]} "
              f"({len(cs.paths)} paths changed; rules from {source})")
@@ -171,5 +175,6 @@ def run(opts: Options) -> int:
 
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    opts = Options(args.base, args.head, args.format, args.output, args.verbose, args.config_from, args.no_exec)
+    opts = Options(args.base, args.head, args.format, args.output, args.verbose, args.config_from, args.no_exec,
+                   args.events)
     return guarded(lambda: run(opts), "json" if args.format == "json" else "text")

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import statistics
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import events, git
+from .. import git
 from ..adopt import managers
 from ..errors import EXIT_FAILED, WfguardError
 from ..model import HOOK_STAGES
@@ -24,83 +21,6 @@ def _ms(value: Any) -> int:
         return int(value or 0)
     except (TypeError, ValueError):
         return 0
-
-
-def summarize(evts: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    failed: Counter[str] = Counter()
-    skipped: Counter[str] = Counter()
-    reasons: dict[str, Counter[str]] = defaultdict(Counter)
-    times: dict[str, list[int]] = defaultdict(list)
-    runs = 0
-    for e in evts:
-        if e.get("rule") is None:
-            runs += 1
-            if e.get("source") == "hook":
-                times[str(e.get("stage"))].append(_ms(e.get("duration_ms")))
-            continue
-        rule = str(e["rule"])
-        if e.get("status") == "fail":
-            failed[rule] += 1
-        elif e.get("status") == "skip":
-            skipped[rule] += 1
-            reasons[rule][str(e.get("skip_reason") or "")] += 1
-
-    def pct(values: list[int], q: float) -> int:
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {
-        "runs": runs,
-        "most_failed": [{"rule": r, "count": n} for r, n in failed.most_common()],
-        "most_skipped": [{"rule": r, "count": n, "reasons": [x for x, _ in reasons[r].most_common(3)]}
-                         for r, n in skipped.most_common()],
-        "hook_time_ms": {stage: {"runs": len(v), "median": round(statistics.median(v)), "p95": pct(v, 0.95)}
-                         for stage, v in sorted(times.items())},
-    }
-
-
-def report(fmt: str = "text") -> int:
-    repo = open_repo()
-    counted = events.Counted()
-    data = summarize(events.read(repo.state_dir, counted))
-    data["corrupt_lines"] = counted.corrupt
-    data["next"] = [f"wfguard explain {data['most_failed'][0]['rule']}"] if data["most_failed"] else []
-    if fmt == "json":
-        emit(json.dumps(data, indent=2, ensure_ascii=False), None)
-        return 0
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    c = Console()
-    if not data["runs"]:
-        c.print("No events yet: hooks and checks record one line per rule in .git/wfguard/events.jsonl.")
-        return 0
-    c.print(f"[bold]{data['runs']}[/bold] hook runs and checks recorded"
-            + (f" ({data['corrupt_lines']} corrupt line(s) skipped)" if data["corrupt_lines"] else ""))
-    for title, key in (("Most failed rules", "most_failed"), ("Most skipped rules", "most_skipped")):
-        table = Table(title=title, title_justify="left")
-        table.add_column("rule")
-        table.add_column("times", justify="right")
-        if key == "most_skipped":
-            table.add_column("top reasons")
-        for row in data[key][:10]:
-            cells = [escape(row["rule"]), str(row["count"])]
-            if key == "most_skipped":
-                cells.append(escape("; ".join(r or "(none)" for r in row["reasons"])))
-            table.add_row(*cells)
-        c.print(table if data[key] else f"{title}: none")
-    table = Table(title="Hook time", title_justify="left")
-    for col in ("stage", "runs", "median ms", "p95 ms"):
-        table.add_column(col, justify="left" if col == "stage" else "right")
-    for stage, t in data["hook_time_ms"].items():
-        table.add_row(stage, str(t["runs"]), str(t["median"]), str(t["p95"]))
-    c.print(table)
-    if data["most_failed"]:
-        top = data["most_failed"][0]["rule"]
-        c.print(f"\nThe rule people trip on most is [bold]{top}[/bold]: 'wfguard explain {top}' shows what "
-                "satisfies it. If it fails for good reasons, fix the workflow, not the symptom.")
-    return 0
 
 
 def _interpreter(shim: str) -> str | None:

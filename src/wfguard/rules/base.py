@@ -25,6 +25,8 @@ class Outcome(NamedTuple):
     status: Status
     messages: tuple[Message, ...] = ()
     next: tuple[str, ...] = ()
+    # why it failed, as data for the report ("timeout": a command ran out of time)
+    reason: str = ""
 
     @classmethod
     def passed(cls, *texts: str, notes: tuple[str, ...] = ()) -> Outcome:
@@ -36,13 +38,13 @@ class Outcome(NamedTuple):
 
     @classmethod
     def failed(cls, messages: list[Message], next: tuple[str, ...] = (),
-               tail: list[Message] | None = None) -> Outcome:
+               tail: list[Message] | None = None, reason: str = "") -> Outcome:
         """``tail`` (a command's last lines of output) is kept whole after the capped messages:
         its very last line is usually the one that says what failed."""
         if len(messages) > MAX_MESSAGES:
             extra = len(messages) - MAX_MESSAGES
             messages = [*messages[:MAX_MESSAGES], Message(f"... and {extra} more")]
-        return cls("fail", (*messages, *(tail or ())), next)
+        return cls("fail", (*messages, *(tail or ())), next, reason)
 
 
 class Context(NamedTuple):

@@ -87,7 +87,7 @@ class CommandRule:
             return Outcome.failed([Message(f"command not found: {argv[0]}")])
         except subprocess.TimeoutExpired as exc:
             return Outcome.failed([Message(f"`{self.display()}` timed out after {self.timeout:g} s")],
-                                  tail=_tail(exc.stdout or b""))
+                                  tail=_tail(exc.stdout or b""), reason="timeout")
         if proc.returncode == 0:
             return Outcome.passed(notes=tuple(note))
         return Outcome.failed([Message(f"`{self.display()}` exited with {proc.returncode}"),
