@@ -253,7 +253,7 @@ def test_hook_path_imports_nothing_heavy(hooked: GitRepo, tmp_path: Path) -> Non
     pkg_parent = str(Path(wfguard.__file__).resolve().parent.parent)
     code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main\n"
             "code = main(sys.argv[1:])\n"
-            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'jsonschema', 'git', 'yaml'})\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'jsonschema', 'git', 'yaml', 'subprocess', 'threading'})\n"
             "print(code, ','.join(heavy))")
     for _ in range(2):  # the first run may fill the cache; the second must be a hit
         res = subprocess.run([PY, "-S", "-c", code, pkg_parent, "commit-msg", str(msg)], cwd=hooked.path,
@@ -394,3 +394,32 @@ def test_pre_receive_with_a_config_file_given_at_install(feature_repo: GitRepo, 
     res = subprocess.run(["git", "push", "-q", "policy", "feat/x"], cwd=feature_repo.path,
                          capture_output=True, text=True)
     assert res.returncode != 0 and "conventional-commits" in res.stderr and "changelog" not in res.stderr
+
+
+BUILTIN = "version: 1\nextends: [changelog-fragments, conventional-commits, hygiene]\n"
+# the git processes one hook run starts with a warm config cache (bench/RESULTS.md has the
+# peers' counts): pre-commit reads the repository, the staged change, the staged blobs'
+# sizes and their added lines (the key scan); commit-msg asks for core.commentChar instead
+MAX_GIT = {"pre-commit": 4, "commit-msg": 4}
+
+
+@pytest.mark.parametrize("stage", ["pre-commit", "commit-msg"])
+def test_a_hook_run_starts_few_git_processes(repo: GitRepo, tmp_path: Path, stage: str) -> None:
+    repo.config(BUILTIN)
+    repo.commit("chore: start", ".wfguard.yml")
+    repo.git("switch", "-q", "-c", "feat/x")
+    assert repo.wfguard("install").code == 0
+    repo.write("src/a.py", "x\n")
+    repo.write("changelog.d/a.feature.md", "A.\n")
+    repo.git("add", "-A")
+    msg = tmp_path / "msg"
+    msg.write_text("feat: a\n")
+    hook = repo.path / ".git" / "hooks" / stage
+    args = [str(hook), *([str(msg)] if stage == "commit-msg" else [])]
+    assert subprocess.run(args, cwd=repo.path, capture_output=True).returncode == 0  # fills the config cache
+    trace = tmp_path / "trace.log"
+    res = subprocess.run(args, cwd=repo.path, capture_output=True, text=True,
+                         env={**os.environ, "GIT_TRACE": str(trace)})
+    assert res.returncode == 0, res.stderr
+    started = [ln for ln in trace.read_text().splitlines() if "trace: built-in: git" in ln]
+    assert len(started) <= MAX_GIT[stage], "\n".join(started)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -326,6 +325,8 @@ class PendingLog:
         self.diff_args = _diff_argv((base or EMPTY_TREE, head))
         self.diff = git.popen(self.diff_args, root)
         self._commits: list[Commit] = []
+        import threading  # check's path only: a hook never starts a thread
+
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
 
@@ -346,8 +347,7 @@ class PendingLog:
         self._commits += _commits(fields)
 
     def commits(self) -> tuple[Commit, ...]:
-        self._thread.join()
-        self.proc.stdout = None  # drained by the thread already
+        self._thread.join()  # the thread read the output to its end: collecting only waits
         git.collect(self.proc, self.args)
         return tuple(self._commits)
 

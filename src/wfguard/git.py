@@ -8,12 +8,14 @@ revisions in one call (``checkrange.py``), and two processes started early to ru
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import GitError
+from .spawn import Proc
+
+__all__ = ["Proc"]
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 ZERO_SHA = "0" * 40
@@ -40,6 +42,19 @@ def _error(stderr: bytes, what: str) -> GitError:
     return GitError(lines[-1], details=tuple(lines[:-1]))
 
 
+class Completed(NamedTuple):
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def _start(args: Sequence[str], cwd: str | Path, env: dict[str, str] | None = None, stdin: bool = False) -> Proc:
+    try:
+        return Proc(["git", "-C", str(cwd), *_BASE_ARGS, *args], env or _env(), stdin=stdin)
+    except FileNotFoundError as exc:  # pragma: no cover - git is a hard requirement
+        raise GitError("git is not installed or not on PATH") from exc
+
+
 def run(
     args: Sequence[str],
     cwd: str | Path,
@@ -47,34 +62,26 @@ def run(
     input: bytes | None = None,
     check: bool = True,
     index: Path | None = None,
-) -> subprocess.CompletedProcess[bytes]:
+) -> Completed:
     """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails.
     ``index``: an index file of this call's own (never the process's environment)."""
     env = _env()
     if index is not None:
         env["GIT_INDEX_FILE"] = str(index)
-    try:
-        proc = subprocess.run(
-            ["git", *_BASE_ARGS, *args],
-            cwd=cwd,
-            input=input,
-            capture_output=True,
-            env=env,
-            check=False,
-        )
-    except FileNotFoundError as exc:  # pragma: no cover - git is a hard requirement
-        raise GitError("git is not installed or not on PATH") from exc
+    proc = _start(args, cwd, env, stdin=input is not None)
+    out, err = proc.communicate(input)
+    assert proc.returncode is not None
     if check and proc.returncode != 0:
-        raise _error(proc.stderr, args[0])
-    return proc
+        raise _error(err, args[0])
+    return Completed(proc.returncode, out, err)
 
 
-def popen(args: Sequence[str], cwd: str | Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(["git", *_BASE_ARGS, *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env())
+def popen(args: Sequence[str], cwd: str | Path) -> Proc:
+    """``git ARGS`` started, its output to be read from ``.stdout`` as it comes."""
+    return _start(args, cwd)
 
 
-def collect(proc: subprocess.Popen[bytes], args: Sequence[str]) -> bytes:
+def collect(proc: Proc, args: Sequence[str]) -> bytes:
     """Wait for a process started with ``popen``; its stdout, or GitError with git's message."""
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -305,18 +312,12 @@ class BlobReader:
 
     def __init__(self, cwd: str | Path) -> None:
         self._cwd = cwd
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: Proc | None = None
         self._sizes: dict[str, int] = {}
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def _start(self) -> Proc:
         if self._proc is None:
-            self._proc = subprocess.Popen(
-                ["git", *_BASE_ARGS, "cat-file", "--batch"],
-                cwd=self._cwd,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=_env(),
-            )
+            self._proc = _start(["cat-file", "--batch"], self._cwd, stdin=True)
         return self._proc
 
     def read(self, oid: str, limit: int | None = None) -> bytes:
@@ -398,8 +399,7 @@ class BlobReader:
             if rest:
                 yield rest
         finally:
-            proc.stdout.close()
-            proc.wait()
+            proc.close()
 
     def __enter__(self) -> BlobReader:
         return self
@@ -409,9 +409,5 @@ class BlobReader:
 
     def close(self) -> None:
         if self._proc is not None:
-            if self._proc.stdin:
-                self._proc.stdin.close()
-            self._proc.wait()
-            if self._proc.stdout:
-                self._proc.stdout.close()
+            self._proc.close()
             self._proc = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -151,7 +150,7 @@ def conclude(repo: Repo, reports: list[Report], name: str, start: float) -> int:
 
 # --- pre-commit and commit-msg ----------------------------------------------------------
 
-def _comment_char(proc: subprocess.Popen[bytes]) -> str:
+def _comment_char(proc: git.Proc) -> str:
     value = git.text(proc.communicate()[0]).strip()
     return value if value and value != "auto" else "#"
 

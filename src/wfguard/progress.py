@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from typing import TYPE_CHECKING, TextIO
 
@@ -33,6 +32,8 @@ class Ticker:
     """Progress for one run of rules; create it with :func:`for_stream`."""
 
     def __init__(self, stream: TextIO, spin_after: float = SPIN_AFTER) -> None:
+        import threading  # only with a terminal to draw on: a hook in a GUI or CI never loads it
+
         self.stream = stream
         self.spin_after = spin_after
         self._stop = threading.Event()
@@ -43,6 +44,8 @@ class Ticker:
     def start(self, rule: RuleConfig) -> None:
         self._started = time.perf_counter()
         self._stop.clear()
+        import threading
+
         self._thread = threading.Thread(target=self._spin, args=(_escape(rule.id),), daemon=True)
         self._thread.start()
 

@@ -9,8 +9,6 @@ previous tick, so a search is stopped after one to two seconds on the same line.
 
 from __future__ import annotations
 
-import threading
-
 BUDGET = 1.0
 
 
@@ -43,7 +41,7 @@ class watch:
     def __enter__(self) -> Progress:
         import signal
 
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        if hasattr(signal, "setitimer"):
             progress = self.progress
 
             def expire(signum: int, frame: object) -> None:
@@ -51,7 +49,10 @@ class watch:
                     raise Expired()
                 progress.seen = progress.done
 
-            self.previous = signal.signal(signal.SIGALRM, expire)
+            try:
+                self.previous = signal.signal(signal.SIGALRM, expire)
+            except ValueError:  # not the main thread (check parses in a thread): no alarm there
+                return self.progress
             signal.setitimer(signal.ITIMER_REAL, self.budget, self.budget)
             self.armed = True
         return self.progress

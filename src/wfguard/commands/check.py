@@ -21,8 +21,6 @@ from ..errors import WfguardError
 from .common import emit, guarded, open_repo, to_json
 
 if TYPE_CHECKING:
-    import subprocess
-
     from ..model import Config
     from ..repo import Repo
     from ..report import Result
@@ -75,7 +73,7 @@ def _load(repo: Repo, rev: str) -> tuple[Config, str]:
     return load_config(repo, rev), rev[:12]
 
 
-def _agents_result(repo: Repo, head: str, grep: subprocess.Popen[bytes]) -> Result | None:
+def _agents_result(repo: Repo, head: str, grep: git.Proc) -> Result | None:
     """A warning when a tracked AGENTS.md-style block no longer matches the head's config."""
     from .. import agents
     from ..report import Result
