@@ -185,12 +185,14 @@ def ship(
     no_push: Annotated[bool, typer.Option("--no-push", help="commit, but do not push")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="run the checks; write nothing")] = False,
+    package: Annotated[str | None, typer.Option("--package", help="write only this package's fragment (monorepo)")]
+    = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """The compliant path in one command: branch, fixes, checks, commit, push."""
     from .commands import ship as cmd
 
-    opts = cmd.Options(message, ftype, all_, no_push, yes, dry_run, fmt.value)
+    opts = cmd.Options(message, ftype, all_, no_push, yes, dry_run, fmt.value, package)
     _exit(guarded(lambda: cmd.run(opts), fmt.value))
 
 
@@ -245,6 +247,7 @@ def release(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,
     notes_file: Annotated[str | None, typer.Option("--notes-file", help="write the release notes to FILE")] = None,
     date: Annotated[str | None, typer.Option("--date", help="the release date, YYYY-MM-DD (default: today)")] = None,
+    package: Annotated[str | None, typer.Option("--package", help="release this monorepo package only")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """The next version from the pending fragments: version files, changelog, commit, tag, push, notes."""
@@ -253,7 +256,7 @@ def release(
     if version and bump:
         _exit(guarded(lambda: _usage("use either --version or --bump, not both"), fmt.value))
     opts = cmd.Options(version, bump.value if bump else None, pre, dry_run, no_push, no_tag, yes, notes_file,
-                       date, fmt.value)
+                       date, fmt.value, package)
     _exit(guarded(lambda: cmd.run(opts), fmt.value))
 
 

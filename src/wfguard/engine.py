@@ -27,12 +27,13 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     start = time.perf_counter()
     impl = rule_kinds.build(rule)
     fix = rule.fix or impl.fix_hint()
-    decision = skips.decide(rule, asked.get(rule.id, []))
+    decision = skips.decide(rule, asked.get(rule.id) or asked.get(rule.base_id, []))
     if decision.skipped is not None:
         return Result(rule.id, rule.kind, "skip", rule.severity,
                       (Message(f"skipped by {decision.skipped.by}: {decision.skipped.reason or '(no reason)'}"),),
                       rule.why, fix,
-                      skipped={"by": decision.skipped.by, "reason": decision.skipped.reason})
+                      skipped={"by": decision.skipped.by, "reason": decision.skipped.reason},
+                      package=rule.package)
     outcome = impl.evaluate(Context(rule, cs, matched_paths(rule, cs), workflow))
     messages = outcome.messages
     if decision.note:
@@ -42,7 +43,7 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     nxt = outcome.next or ((fix,) if fix.startswith("wfguard ") else ())
     return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
                   duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,
-                  skippable=rule.skip.allowed, reason=outcome.reason)
+                  skippable=rule.skip.allowed, reason=outcome.reason, package=rule.package)
 
 
 class Progress(Protocol):

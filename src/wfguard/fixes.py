@@ -70,11 +70,14 @@ def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
 
 
 def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
-         only: str | None = None) -> list[Fix]:
+         only: str | None = None, package: str | None = None) -> list[Fix]:
+    """``only``: a rule id (its packages' copies too); ``package``: that package's rules alone."""
     fixes: list[Fix] = []
     for rule in config.rules:
         frag = fragments_of(rule)
-        if frag is None or (only and rule.id != only):
+        if frag is None or (only and only not in (rule.id, rule.base_id)):
+            continue
+        if package is not None and rule.package != package:
             continue
         if not needs_fragment(rule, cs):
             continue

@@ -32,9 +32,16 @@ class RuleConfig(NamedTuple):
     # where it came from: "workflow:NAME" (built in), a file of this repository, or
     # URL@COMMIT:PATH (a shared workflow), with the files that changed its fields after
     origin: str = ""
+    package: str | None = None  # a monorepo package's copy of a top-level rule ("changelog/api")
+
+    @property
+    def base_id(self) -> str:
+        """The id in .wfguard.yml: what a skip trailer names to skip every package's copy."""
+        return self.id.split("/", 1)[0]
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "package": self.package,
             "origin": self.origin,
             "kind": self.kind,
             "paths": list(self.paths) if self.paths is not None else None,
@@ -62,6 +69,7 @@ class RuleConfig(NamedTuple):
             fix=d.get("fix"),
             options=dict(d.get("options") or {}),
             origin=d.get("origin", ""),
+            package=d.get("package"),
         )
 
 
@@ -108,11 +116,21 @@ class ReleaseConfig(NamedTuple):
         return cls(**d)
 
 
+class Package(NamedTuple):
+    name: str
+    path: str  # from the repository root, no trailing slash
+    release: ReleaseConfig
+
+
 class Config(NamedTuple):
     rules: tuple[RuleConfig, ...]
     ship: ShipConfig
     sources: tuple[str, ...] = ()
     release: ReleaseConfig = ReleaseConfig()
+    packages: tuple[Package, ...] = ()
+
+    def package(self, name: str) -> Package | None:
+        return next((p for p in self.packages if p.name == name), None)
 
     def rule(self, rule_id: str) -> RuleConfig | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -131,6 +149,7 @@ class Config(NamedTuple):
             },
             "sources": list(self.sources),
             "release": self.release.to_dict(),
+            "packages": {p.name: {"path": p.path, "release": p.release.to_dict()} for p in self.packages},
         }
 
     @classmethod
@@ -141,4 +160,6 @@ class Config(NamedTuple):
             ship=ShipConfig(**ship),
             sources=tuple(d.get("sources") or ()),
             release=ReleaseConfig.from_dict(d.get("release") or {}),
+            packages=tuple(Package(name, p["path"], ReleaseConfig.from_dict(p.get("release") or {}))
+                           for name, p in (d.get("packages") or {}).items()),
         )

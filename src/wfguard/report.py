@@ -28,6 +28,7 @@ class Result(NamedTuple):
     next: tuple[str, ...] = ()
     skippable: bool = False
     reason: str = ""  # Outcome.reason
+    package: str | None = None  # the monorepo package the result is about
 
     @property
     def blocking(self) -> bool:
@@ -44,6 +45,8 @@ class Result(NamedTuple):
             "fix": self.fix,
             "skipped": self.skipped,
             "duration_ms": self.duration_ms,
+            # the design's shape, plus the package a monorepo finding is about
+            **({"package": self.package} if self.package else {}),
         }
 
 

@@ -8,6 +8,7 @@ the commit.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -38,6 +39,7 @@ class Options(NamedTuple):
     notes_file: str | None = None
     date: str | None = None
     fmt: str = "text"
+    package: str | None = None  # a monorepo package: its fragments, version files and tag
 
 
 class Reason(NamedTuple):
@@ -138,9 +140,9 @@ def _commit_sections(messages: list[str], bump: Mapping[str, str] | None = None)
     return [releasenotes.Section(h.lower(), h, tuple(es)) for h, es in groups.items() if es]
 
 
-def _changelog_mode(config: Config) -> tuple[Fragments | None, str | None]:
+def _changelog_mode(config: Config, package: str | None = None) -> tuple[Fragments | None, str | None]:
     for rule in config.rules:
-        if rule.kind == "changelog":
+        if rule.kind == "changelog" and rule.package == package:
             o = ChangelogOptions.load(rule.options)
             if o.fragments is not None:
                 return o.fragments, None
@@ -185,12 +187,23 @@ def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
 def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     """The release this would make, or None when nothing is pending. Writes nothing."""
     root, rel = repo.root, config.release
+    pkg = config.package(opts.package) if opts.package else None
+    if opts.package and pkg is None:
+        raise WfguardError(f"no package {opts.package!r} in this workflow",
+                           hint="packages: " + (", ".join(p.name for p in config.packages) or "none"))
     branch = _check_repository(repo, config, opts)
     day = changelog.check_date(opts.date)
-    specs = list(rel.version_files) if rel.version_files is not None else versionfiles.detect(root)
+    if pkg is not None:
+        rel = pkg.release
+        specs = (list(rel.version_files) if rel.version_files is not None
+                 else [f"{pkg.path}/{f}" for f in versionfiles.detect(root / pkg.path)])
+    else:
+        specs = list(rel.version_files) if rel.version_files is not None else versionfiles.detect(root)
     files = [versionfiles.read(root, s) for s in specs]
     current, current_tag = current_version(root, rel, files)
-    frag, keep_file = _changelog_mode(config)
+    frag, keep_file = _changelog_mode(config, opts.package)
+    if config.packages and pkg is None and frag is None:
+        return None  # a monorepo's root releases only from fragments of its own
 
     found: list[Any] = []
     messages: list[str] = []
@@ -393,11 +406,52 @@ def _release_unreleased(root: Path, file: str, version: str, day: str) -> None:
 def run(opts: Options) -> int:
     repo = open_repo()
     config = load_config(repo)
+    if config.packages and opts.package is None:
+        return _each_package(repo, config, opts)
+    return _one(repo, config, opts)
+
+
+def _each_package(repo: Repo, config: Config, opts: Options) -> int:
+    """Plain ``release`` in a monorepo: every package with pending fragments (and the root, from
+    its own fragments), one commit and tag each, in the order the config lists them."""
+    import io
+
+    results: list[dict[str, Any]] = []
+    code = 0
+    for name in (None, *(p.name for p in config.packages)):
+        sub = opts._replace(package=name)
+        if opts.fmt == "json":
+            buffer = io.StringIO()
+            real, sys.stdout = sys.stdout, buffer
+            try:
+                code = max(code, _one(repo, config, sub))
+            finally:
+                sys.stdout = real
+            data = json.loads(buffer.getvalue())
+            if data.get("version"):
+                results.append({"package": name, **data})
+        else:
+            if decide(repo, config, sub) is None:
+                continue
+            _printer(opts.fmt)(f"== {name or 'the repository root'}")
+            results.append({"package": name})
+            code = max(code, _one(repo, config, sub))
+        if code:
+            break
+    if opts.fmt == "json":
+        emit(to_json({"releases": results, "next": [n for r in results for n in r.get("next", [])]}), None)
+    elif not results:
+        _printer(opts.fmt)("nothing to release: no package has pending fragments")
+    return code
+
+
+def _one(repo: Repo, config: Config, opts: Options) -> int:
     plan = decide(repo, config, opts)
     out = _printer(opts.fmt)
     if plan is None:
         if opts.fmt == "json":
-            emit(to_json({"version": None, "previous": _previous(repo, config), "bump": None, "reasons": [],
+            emit(to_json({"version": None, "previous": _previous(repo, config, opts.package), "bump": None,
+                          "reasons": [],
                           "notes": "", "tag": None, "commit": None, "pushed": False, "dry_run": opts.dry_run,
                           "next": []}), None)
         else:
@@ -425,8 +479,9 @@ def run(opts: Options) -> int:
     return code
 
 
-def _previous(repo: Repo, config: Config) -> str | None:
-    tags = released_tags(repo.root, config.release)
+def _previous(repo: Repo, config: Config, package: str | None = None) -> str | None:
+    pkg = config.package(package) if package else None
+    tags = released_tags(repo.root, pkg.release if pkg else config.release)
     return tags[-1][0].text if tags else None
 
 

@@ -36,6 +36,7 @@ class Ship:
     def __init__(self, repo: Repo, config: Config, *, dry_run: bool, interactive: bool, fmt: str) -> None:
         self.repo, self.config = repo, config
         self.dry_run, self.interactive, self.fmt = dry_run, interactive, fmt
+        self.package: str | None = None
         self.steps: list[Step] = []
         from rich.console import Console
 
@@ -151,6 +152,7 @@ class Options(NamedTuple):
     yes: bool = False
     dry_run: bool = False
     fmt: str = "text"
+    package: str | None = None  # write the fragment of this monorepo package only
 
 
 def run(opts: Options) -> int:
@@ -174,6 +176,10 @@ def run(opts: Options) -> int:
         raise KeyboardInterrupt  # the same clean-up and retry hint as Ctrl-C
 
     signal.signal(signal.SIGTERM, terminated)
+    if opts.package is not None and config.package(opts.package) is None:
+        raise WfguardError(f"no package {opts.package!r} in this workflow",
+                           hint="packages: " + (", ".join(p.name for p in config.packages) or "none"))
+    ship.package = opts.package
     return _run(ship, message, ftype, all_, no_push)
 
 
@@ -201,11 +207,11 @@ def plan(ship: Ship, message: str, ftype: str | None, all_: bool) -> Plan:
         raise WfguardError("nothing is staged: stage your change with git add, or pass --all",
                            hint="ship commits exactly what is staged, so it never sweeps in stray files")
     try:
-        planned = fixes.plan(config, staged, message, ftype)
+        planned = fixes.plan(config, staged, message, ftype, package=ship.package)
     except NeedsChoice:
         if not ship.interactive:
             raise
-        planned = fixes.plan(config, staged, message, _ask_type(config))
+        planned = fixes.plan(config, staged, message, _ask_type(config), package=ship.package)
     tree = git.planned_tree(root, tracked_changes=all_, contents={f.path: f.content.encode() for f in planned})
     current = current_branch(root)
     new_branch = ship.branch_name(message) if current is None or ship.protected(current) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ class _Merged:
     origin: dict[tuple[str, str], _Doc] = field(default_factory=dict)
     ship: dict[str, Any] = field(default_factory=dict)
     release: dict[str, Any] = field(default_factory=dict)
+    packages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    package_docs: dict[str, _Doc] = field(default_factory=dict)
 
 
 def _read_doc(source: Source | None, rel: str, label: str, raw: bytes) -> _Doc:
@@ -107,6 +110,9 @@ def _apply(source: Source | None, rel: str, label: str, raw: bytes, merged: _Mer
             merged.origin[(rule_id, key)] = doc
         merged.origin.setdefault((rule_id, ""), doc)
     merged.ship.update(doc.data.get("ship") or {})
+    for name, pkg in (doc.data.get("packages") or {}).items():
+        merged.packages[name] = {**merged.packages.get(name, {}), **pkg}
+        merged.package_docs[name] = doc
     release = doc.data.get("release") or {}
     merged.release.update({k: v for k, v in release.items() if k != "bump"})
     merged.release["bump"] = {**merged.release.get("bump", {}), **(release.get("bump") or {})}
@@ -173,7 +179,93 @@ def _finish(merged: _Merged) -> dict[str, Any]:
                           details=tuple(details))
     ship = {"base": "main", "branch": "{type}/{slug}", "push": True, "remote": "origin"}
     ship.update(merged.ship)
-    return {"rules": rules, "ship": ship, "release": merged.release}
+    packages = _packages(merged)
+    if packages:
+        rules = _per_package(merged, rules, packages)
+    return {"rules": rules, "ship": ship, "release": merged.release,
+            "packages": {name: {"path": p["path"], "release": _package_release(merged.release, name, p)}
+                         for name, p in packages.items()}}
+
+
+def _packages(merged: _Merged) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, pkg in merged.packages.items():
+        doc = merged.package_docs[name]
+        line = doc.lines.get(("packages", name, "path")) or doc.lines.get(("packages", name))
+        path = posixpath.normpath(str(pkg["path"]).strip("/")) if str(pkg["path"]).strip("/") else "."
+        if path in (".", "") or path.startswith("../") or path == ".." or str(pkg["path"]).startswith("/"):
+            raise ConfigError(f"packages.{name}.path {pkg['path']!r} must be a folder inside the repository "
+                              "(not its root)", file=doc.label, line=line, path=f"packages.{name}.path")
+        out[name] = {**pkg, "path": path}
+    paths = sorted((p["path"], n) for n, p in out.items())
+    for (a, na), (b, nb) in itertools.pairwise(paths):
+        if b == a or b.startswith(a + "/"):
+            doc = merged.package_docs[nb]
+            raise ConfigError(f"packages {na!r} and {nb!r} overlap ({a} and {b}): a file belongs to one package",
+                              file=doc.label, line=doc.lines.get(("packages", nb)), path=f"packages.{nb}.path")
+    return out
+
+
+def _under(prefix: str, glob: str) -> str:
+    """A glob of the top-level rule, for the files of the package at ``prefix``."""
+    return prefix + glob.lstrip("/")
+
+
+def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each package gets its own copy of every changelog rule, with paths inside the package; the
+    top-level rule keeps the files outside every package."""
+    from ..rules.changelog import FRAGMENT_DEFAULTS
+
+    out: dict[str, Any] = {}
+    for rule_id, rule in rules.items():
+        if rule["kind"] != "changelog":
+            out[rule_id] = rule
+            continue
+        top = dict(rule)
+        top["ignore"] = [*rule["ignore"], *(f"{p['path']}/**" for p in packages.values())]
+        out[rule_id] = top
+        base = merged.rules[rule_id]
+        for name, pkg in packages.items():
+            prefix = pkg["path"] + "/"
+            fields = {k: v for k, v in base.items() if k not in ("fragments", "file")}
+            fields["paths"] = [_under(prefix, g) for g in options.as_list(base.get("paths"))] or [prefix + "**"]
+            fields["ignore"] = [_under(prefix, g) for g in options.as_list(base.get("ignore"))]
+            file = pkg.get("file") or (base.get("file") if "fragments" not in pkg else None)
+            if file:
+                fields["file"] = prefix + file
+            else:
+                frag = {**FRAGMENT_DEFAULTS, **(base.get("fragments") or {}), **(pkg.get("fragments") or {})}
+                frag["dir"] = prefix + str(frag["dir"]).strip("/")
+                frag["output"] = prefix + str(frag["output"])
+                if frag.get("ignore"):
+                    frag["ignore"] = [_under(prefix, g) for g in options.as_list(frag["ignore"])]
+                fields["fragments"] = frag
+            doc = merged.package_docs[name]
+            pid = f"{rule_id}/{name}"
+
+            def line_of(path: Path, _doc: _Doc = doc, _name: str = name) -> tuple[str, int | None]:
+                return _doc.label, validate._nearest_line(_doc.lines, ("packages", _name, *path[2:]))
+
+            derived = _normalize(pid, fields, line_of)
+            derived["package"] = name
+            derived["origin"] = f"{rule.get('origin', '')} (package {name}: {pkg['path']}/)".lstrip()
+            out[pid] = derived
+    return out
+
+
+def _package_release(top: dict[str, Any], name: str, pkg: dict[str, Any]) -> dict[str, Any]:
+    """The top-level release settings, with the package's own on top; a package's tag is
+    NAME-v{version} unless it says otherwise, and its version files are inside it."""
+    own = dict(pkg.get("release") or {})
+    release = {**{k: v for k, v in top.items() if k != "tag"}, **own}
+    release["tag"] = own.get("tag", f"{name}-v{{version}}")
+    if "commit" not in own:  # one release commit per package: say which
+        template = str(top.get("commit", "chore(release): {version}"))
+        release["commit"] = template.replace("{version}", f"{name} {{version}}")
+    files = own.get("version_files", top.get("version_files"))
+    release["version_files"] = [f"{pkg['path']}/{f}" for f in files] if files is not None else None
+    release["bump"] = {**top.get("bump", {}), **own.get("bump", {})}
+    return release
 
 
 def _finish_rule(merged: _Merged, rule_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:

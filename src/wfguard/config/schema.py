@@ -68,6 +68,18 @@ RELEASE: dict[str, Any] = {
 }
 
 
+PACKAGE: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["path"],
+    "properties": {
+        "path": {**_STRING, "description": "The package's folder, from the repository root."},
+        "fragments": {"type": "object", "description": "Overrides of the changelog rule's fragments "
+                      "settings for this package (paths relative to the package)."},
+        "file": {**_STRING, "description": "This package keeps a changelog file instead (relative)."},
+        "release": {"$ref": "#/$defs/release"},
+    },
+}
+
+
 def derived() -> dict[str, Any]:
     fields = {f"{k}-fields": {"type": "object", "properties": kind_module(k).SCHEMA} for k in KINDS}
     when = [{"if": {"required": ["kind"], "properties": {"kind": {"const": k}}},
@@ -92,6 +104,9 @@ def derived() -> dict[str, Any]:
                       "additionalProperties": {"$ref": "#/$defs/rule"}},
             "ship": {"$ref": "#/$defs/ship"},
             "release": {"$ref": "#/$defs/release"},
+            "packages": {"type": "object", "propertyNames": {"pattern": "^[A-Za-z0-9@][A-Za-z0-9@._-]*$"},
+                         "additionalProperties": {"$ref": "#/$defs/package"},
+                         "description": "Monorepo packages: each gets its own changelog rule and release."},
         },
         "$defs": {
             "globs": {"oneOf": [_STRING, {"type": "array", "items": _STRING}],
@@ -101,6 +116,7 @@ def derived() -> dict[str, Any]:
                      "unevaluatedProperties": False},
             "ship": SHIP,
             "release": RELEASE,
+            "package": PACKAGE,
         },
     }
 

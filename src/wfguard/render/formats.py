@@ -31,11 +31,12 @@ def sarif(report: Report) -> str:
             "shortDescription": {"text": r.why or f"wfguard rule {r.rule} ({r.kind})"},
             "help": {"text": f"Fix: {r.fix}"},
             "defaultConfiguration": {"level": "error" if r.severity == "error" else "warning"},
-            "properties": {"kind": r.kind},
+            "properties": {"kind": r.kind, **({"package": r.package} if r.package else {})},
         })
         for text, path, line in _findings(r):
             result: dict[str, Any] = {
                 "ruleId": r.rule, "ruleIndex": i,
+                **({"properties": {"package": r.package}} if r.package else {}),
                 "level": "error" if r.severity == "error" else "warning",
                 "message": {"text": f"{text}\nWhy: {r.why}\nFix: {r.fix}" if r.why else f"{text}\nFix: {r.fix}"},
             }

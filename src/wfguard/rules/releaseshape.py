@@ -19,10 +19,14 @@ def release_only(ctx: Context) -> bool:
     workflow, paths = ctx.workflow, ctx.changes.paths
     if workflow is None or not paths:
         return False
+    from ..model import AUTO_VERSION_FILES
     from .changelog import _VERSION_HEADING
     from .changelog import Options as ChangelogOptions
 
     version_files = set(workflow.release.version_paths)
+    for pkg in workflow.packages:
+        version_files |= set(pkg.release.version_paths if pkg.release.version_files is not None
+                             else (f"{pkg.path}/{f}" for f in AUTO_VERSION_FILES))
     outputs: set[str] = set()
     files: set[str] = set()  # Keep-a-Changelog files (file mode)
     folders: list[str] = []
