@@ -18,4 +18,8 @@ if [ ! -x "$work/node_modules/.bin/commitlint" ]; then
   (cd "$work" && [ -f package.json ] || echo '{"private": true}' > "$work/package.json")
   (cd "$work" && npm install --no-audit --no-fund --silent @commitlint/cli @commitlint/config-conventional)
 fi
+if [ ! -x "$work/node_modules/.bin/changeset" ]; then
+  # tests/test_changesets.py compares wfguard with `changeset status` when this is installed
+  (cd "$work" && npm install --no-audit --no-fund --silent @changesets/cli@2)
+fi
 echo "peers installed in $work"

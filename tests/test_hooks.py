@@ -253,7 +253,8 @@ def test_hook_path_imports_nothing_heavy(hooked: GitRepo, tmp_path: Path) -> Non
     pkg_parent = str(Path(wfguard.__file__).resolve().parent.parent)
     code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main\n"
             "code = main(sys.argv[1:])\n"
-            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'jsonschema', 'git', 'yaml', 'subprocess', 'threading'})\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules}\n"
+            "               & {'typer', 'rich', 'jsonschema', 'git', 'yaml', 'subprocess', 'threading'})\n"
             "print(code, ','.join(heavy))")
     for _ in range(2):  # the first run may fill the cache; the second must be a hit
         res = subprocess.run([PY, "-S", "-c", code, pkg_parent, "commit-msg", str(msg)], cwd=hooked.path,

@@ -34,6 +34,9 @@ class Fragments(NamedTuple):
     ignore: tuple[str, ...] = ()
     build: tuple[str, ...] | None = None  # the project's own renderer, {version}/{date} filled in
     allow_empty: tuple[str, ...] = ()
+    format: str = "towncrier"  # or "changesets": .changeset/*.md with package levels in front matter
+    names: tuple[str, ...] = ()  # changesets: the names this package goes by (its key, its manifest's)
+    known: tuple[str, ...] = ()  # changesets: every package name of the workspace
 
     @classmethod
     def load(cls, data: Mapping[str, Any]) -> Fragments:
@@ -44,6 +47,8 @@ class Fragments(NamedTuple):
             commit_types=dict(d.get("commit_types") or {}), ignore=tuple(d.get("ignore") or ()),
             build=tuple(d["build"]) if d.get("build") else None,
             allow_empty=tuple(d.get("allow_empty") or ()),
+            format=str(d.get("format") or "towncrier"), names=tuple(d.get("names") or ()),
+            known=tuple(d.get("known") or ()),
         )
 
 
@@ -165,3 +170,46 @@ def pending_fragments(root: Path, frag: Fragments) -> list[tuple[str, Fragment, 
         raise _error(f"{len(bad)} file(s) in {frag.dir}/ are not valid fragments; nothing was changed",
                            details=tuple(bad), hint="rename them, or list them under fragments.ignore")
     return found
+
+
+# --- changesets (https://github.com/changesets/changesets) ----------------------------------
+
+_CHANGESET_LINE = re.compile(r"""^\s*(?P<q>["']?)(?P<name>[^"':]+?)(?P=q)\s*:\s*(?P<level>\S*)\s*$""")
+CHANGESET_LEVELS = ("major", "minor", "patch")
+
+
+class Changeset(NamedTuple):
+    levels: dict[str, tuple[str, int]]  # package name -> (level, line)
+    summary: str
+    problems: tuple[tuple[int, str], ...]  # (line, what is wrong)
+
+
+def is_changeset(filename: str) -> bool:
+    return filename.endswith(".md") and not filename.upper().startswith("README")
+
+
+def parse_changeset(text: str) -> Changeset:
+    """The front matter (package: level lines between two ``---``) and the summary below it."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return Changeset({}, text.strip(), ((1, "no front matter: a changeset starts with '---', the "
+                                              "package levels, and '---'"),))
+    end = next((i for i, ln in enumerate(lines[1:], 1) if ln.strip() == "---"), None)
+    if end is None:
+        return Changeset({}, "", ((1, "the front matter is not closed by a '---' line"),))
+    levels: dict[str, tuple[str, int]] = {}
+    problems: list[tuple[int, str]] = []
+    for i, line in enumerate(lines[1:end], 2):
+        if not line.strip():
+            continue
+        m = _CHANGESET_LINE.match(line)
+        if not m:
+            problems.append((i, f"not a 'package: level' line: {line.strip()!r}"))
+        elif m.group("level") not in CHANGESET_LEVELS:
+            problems.append((i, f"{m.group('name')}: unknown level {m.group('level')!r} (major, minor or patch)"))
+        else:
+            levels[m.group("name")] = (m.group("level"), i)
+    summary = "\n".join(lines[end + 1:]).strip()
+    if levels and not summary:
+        problems.append((end + 1, "the summary below the front matter is empty: it is the release note"))
+    return Changeset(levels, summary, tuple(problems))

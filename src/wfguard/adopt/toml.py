@@ -12,6 +12,14 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 
+def loads(text: str) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return data
+
+
 def read(path: Path) -> dict[str, Any] | None:
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -62,6 +62,9 @@ class Plan(NamedTuple):
     keep_a_changelog: str | None  # file mode: the changelog whose Unreleased part is released
     date: str
     warnings: tuple[str, ...] = ()
+    # changesets: the section written to the package's changelog, and each changeset file's new
+    # text without this package's line (None: nothing left in it, so it is removed)
+    changesets: tuple[str, tuple[tuple[str, str | None], ...]] | None = None
 
 
 # --- the current version ------------------------------------------------------------------
@@ -207,7 +210,11 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
 
     found: list[Any] = []
     messages: list[str] = []
-    if frag is not None:
+    pending_sets: list[tuple[str, str, str, str]] = []  # path, level, summary, text
+    if frag is not None and frag.format == "changesets":
+        pending_sets = _pending_changesets(root, frag)
+        reasons = [Reason(p, lv) for p, lv, _, _ in pending_sets]  # type: ignore[arg-type]
+    elif frag is not None:
         from ..fragments import pending_fragments
 
         found = pending_fragments(root, frag)
@@ -242,7 +249,12 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     if resolve(root, f"refs/tags/{tag}") is not None:
         raise _refuse(f"the tag {tag} already exists", "pass --version with a new version, or delete the stale tag")
     section = None
-    if frag is not None:
+    changesets = None
+    if frag is not None and frag.format == "changesets":
+        secs = _changeset_sections(pending_sets)
+        text = releasenotes.render(version, day, secs)
+        changesets = (text, tuple((p, _without(t, frag.names)) for p, _, _, t in pending_sets))
+    elif frag is not None:
         section, _ = changelog.prepare(root, frag, version, day)
         secs = list(section.sections)
     elif keep_file is not None:
@@ -263,7 +275,47 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
             warnings.append(f"{f.path} says {f.version}, newer than the newest tag reachable from HEAD "
                             f"({current_tag}): was a release tagged on a commit {branch} no longer contains?")
     return Plan(version, current.text, how, tuple(reasons), notes, tag, branch, message, tuple(files),
-                section, frag, keep_file, day, tuple(warnings))
+                section, frag, keep_file, day, tuple(warnings), changesets)
+
+
+def _pending_changesets(root: Path, frag: Fragments) -> list[tuple[str, str, str, str]]:
+    """(path, level, summary, text) of each changeset naming this package."""
+    from ..fragments import is_changeset, parse_changeset
+
+    out = []
+    folder = root / frag.dir
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not path.is_file() or not is_changeset(path.name):
+            continue
+        text = path.read_text(encoding="utf-8")
+        cs = parse_changeset(text)
+        if cs.problems:
+            line, what = cs.problems[0]
+            raise WfguardError(f"{frag.dir}/{path.name}:{line}: {what}; nothing was changed", hint="fix the changeset")
+        named = [lv for n, (lv, _) in cs.levels.items() if n in frag.names]
+        if named:
+            level = max(named, key=versions.LEVELS.index)
+            out.append((f"{frag.dir}/{path.name}", level, cs.summary, text))
+    return out
+
+
+def _changeset_sections(pending: list[tuple[str, str, str, str]]) -> list[releasenotes.Section]:
+    heads = {"major": "Major Changes", "minor": "Minor Changes", "patch": "Patch Changes"}
+    return [releasenotes.Section(lv, heads[lv], tuple(releasenotes.Entry(p, releasenotes.entry_text(s))
+                                                       for p, level, s, _ in pending if level == lv))
+            for lv in ("major", "minor", "patch") if any(level == lv for _, level, _, _ in pending)]
+
+
+def _without(text: str, names: tuple[str, ...]) -> str | None:
+    """The changeset without this package's lines; None when no package is left in it."""
+    from ..fragments import parse_changeset
+
+    cs = parse_changeset(text)
+    drop = {line for n, (_, line) in cs.levels.items() if n in names}
+    if len(drop) == len(cs.levels):
+        return None
+    lines = text.splitlines(keepends=True)
+    return "".join(ln for i, ln in enumerate(lines, 1) if i not in drop)
 
 
 def _fragment_level(rel: ReleaseConfig, ftype: str) -> Level:
@@ -330,12 +382,16 @@ def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -
         touched += [plan.fragments.output, *plan.section.removed]
     if plan.keep_a_changelog:
         touched.append(plan.keep_a_changelog)
+    if plan.changesets is not None and plan.fragments is not None:
+        touched += [plan.fragments.output, *(p for p, _ in plan.changesets[1])]
     snapshot = _Snapshot(root, touched)
     try:
         for f in plan.files:
             (root / f.path).write_text(f.replaced(plan.version), encoding="utf-8")
         git.add(root, [f.path for f in plan.files])
-        if plan.section is not None and plan.fragments is not None:
+        if plan.changesets is not None and plan.fragments is not None:
+            _write_changesets(root, plan.fragments, plan.changesets)
+        elif plan.section is not None and plan.fragments is not None:
             changelog.write(root, plan.fragments, plan.section)
         elif plan.keep_a_changelog:
             _release_unreleased(root, plan.keep_a_changelog, plan.version, plan.date)
@@ -383,6 +439,22 @@ def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -
         from .. import shiprecord
 
         shiprecord.clear(repo.state_dir)
+
+
+def _write_changesets(root: Path, frag: Fragments, plan: tuple[str, tuple[tuple[str, str | None], ...]]) -> None:
+    section, files = plan
+    output = root / frag.output
+    current = output.read_text(encoding="utf-8") if output.exists() else ""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(releasenotes.insert(current, section), encoding="utf-8")
+    git.add(root, [frag.output])
+    for path, text in files:
+        if text is None:
+            git.remove(root, path)
+            (root / path).unlink(missing_ok=True)
+        else:
+            (root / path).write_text(text, encoding="utf-8")
+            git.add(root, [path])
 
 
 def _release_unreleased(root: Path, file: str, version: str, day: str) -> None:

@@ -66,7 +66,7 @@ def load_documents(source: Source, allow_fetch: bool = False) -> tuple[dict[str,
     read[CONFIG_NAME] = raw
     merged = _Merged()
     _apply(source, CONFIG_NAME, source.label(CONFIG_NAME), raw, merged, read, stack=(), allow_fetch=allow_fetch)
-    return _finish(merged), read
+    return _finish(merged, source), read
 
 
 def _key(source: Source | None, rel: str) -> str:
@@ -159,7 +159,7 @@ def _resolve_extend(source: Source | None, doc: _Doc, name: str, line: int | Non
     return f"<builtin>/{name}.yml", f"workflow:{name}", path.read_bytes()
 
 
-def _finish(merged: _Merged) -> dict[str, Any]:
+def _finish(merged: _Merged, source: Source | None = None) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     errors: list[ConfigError] = []
     for rule_id, fields in merged.rules.items():
@@ -181,7 +181,7 @@ def _finish(merged: _Merged) -> dict[str, Any]:
     ship.update(merged.ship)
     packages = _packages(merged)
     if packages:
-        rules = _per_package(merged, rules, packages)
+        rules = _per_package(merged, rules, packages, _package_names(source, packages))
     return {"rules": rules, "ship": ship, "release": merged.release,
             "packages": {name: {"path": p["path"], "release": _package_release(merged.release, name, p)}
                          for name, p in packages.items()}}
@@ -211,7 +211,34 @@ def _under(prefix: str, glob: str) -> str:
     return prefix + glob.lstrip("/")
 
 
-def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _package_names(source: Source | None, packages: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The names each package goes by: its key, and the name in its package.json or pyproject.toml
+    (what a changeset's front matter uses)."""
+    import json
+
+    out: dict[str, list[str]] = {}
+    for key, pkg in packages.items():
+        names = []  # the manifest's names first: they are what changesets write
+        raw = source.read(f"{pkg['path']}/package.json") if source is not None else None
+        try:
+            manifest = json.loads(raw) if raw else {}
+        except ValueError:
+            manifest = {}
+        if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
+            names.append(manifest["name"])
+        raw = source.read(f"{pkg['path']}/pyproject.toml") if source is not None else None
+        if raw:
+            from ..adopt.toml import loads
+
+            project = (loads(raw.decode("utf-8", "replace")) or {}).get("project") or {}
+            if isinstance(project.get("name"), str):
+                names.append(project["name"])
+        out[key] = list(dict.fromkeys([*names, key]))
+    return out
+
+
+def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dict[str, Any]],
+                 names: dict[str, list[str]]) -> dict[str, Any]:
     """Each package gets its own copy of every changelog rule, with paths inside the package; the
     top-level rule keeps the files outside every package."""
     from ..rules.changelog import FRAGMENT_DEFAULTS
@@ -223,6 +250,10 @@ def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dic
             continue
         top = dict(rule)
         top["ignore"] = [*rule["ignore"], *(f"{p['path']}/**" for p in packages.values())]
+        frag_opts = rule["options"].get("fragments")
+        if frag_opts and frag_opts.get("format") == "changesets":
+            top["options"] = {**rule["options"], "fragments": {
+                **frag_opts, "known": [n for ns in names.values() for n in ns]}}
         out[rule_id] = top
         base = merged.rules[rule_id]
         for name, pkg in packages.items():
@@ -235,7 +266,11 @@ def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dic
                 fields["file"] = prefix + file
             else:
                 frag = {**FRAGMENT_DEFAULTS, **(base.get("fragments") or {}), **(pkg.get("fragments") or {})}
-                frag["dir"] = prefix + str(frag["dir"]).strip("/")
+                if frag.get("format") == "changesets":  # one folder of changesets for the workspace
+                    frag["names"] = names[name]
+                    frag["known"] = [n for ns in names.values() for n in ns]
+                else:
+                    frag["dir"] = prefix + str(frag["dir"]).strip("/")
                 frag["output"] = prefix + str(frag["output"])
                 if frag.get("ignore"):
                     frag["ignore"] = [_under(prefix, g) for g in options.as_list(frag["ignore"])]

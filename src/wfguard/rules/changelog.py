@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from ..changeset import ChangedPath
-from ..fragments import Fragment, Fragments, classify, opening_words, words
+from ..fragments import Fragment, Fragments, classify, is_changeset, opening_words, parse_changeset, words
 from ..globs import check_glob
 from ..model import RuleConfig, Stage
 from . import options
@@ -40,6 +40,8 @@ SCHEMA: dict[str, Any] = {
         "allow_empty": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
                         "description": "Types whose fragments may be empty (towncrier's "
                         "showcontent = false)."},
+        "format": {"enum": ["towncrier", "changesets"],
+                   "description": "changesets: .changeset/*.md files naming packages and levels."},
     }},
     "file": {"type": "string", "minLength": 1},
 }
@@ -113,6 +115,8 @@ def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
         headings=headings, commit_types=commit_types, ignore=tuple(ignore),
         build=tuple(frag["build"]) if frag.get("build") else None,
         allow_empty=tuple(frag.get("allow_empty") or ()),
+        format=str(frag.get("format") or "towncrier"),
+        names=tuple(frag.get("names") or ()), known=tuple(frag.get("known") or ()),
     ))
 
 _UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased\s*\]?", re.IGNORECASE)
@@ -172,7 +176,42 @@ class ChangelogRule:
         if release_only(ctx) and not ctx.changes.removed_under(self.folder):
             # a bump with nothing left to move (the release after its pre-releases)
             return Outcome.passed("release: only the version files and the changelog change")
-        return self._file_mode(ctx) if self.file else self._fragment_mode(ctx)
+        if self.file:
+            return self._file_mode(ctx)
+        return self._changesets(ctx) if self.frag.format == "changesets" else self._fragment_mode(ctx)
+
+    def _changesets(self, ctx: Context) -> Outcome:
+        """changesets' format: the package must be named, with a level, in a changeset of the change.
+        The top-level rule (no package) also judges every changeset's syntax and names."""
+        folder = self.folder + "/"
+        files = [cp for cp in ctx.changes.paths if not cp.deleted and cp.path.startswith(folder)
+                 and "/" not in cp.path[len(folder):] and is_changeset(cp.path[len(folder):])]
+        bodies = ctx.changes.contents(files) if files else {}
+        covered: list[str] = []
+        problems: list[Message] = []
+        for cp in files:
+            cs = parse_changeset((bodies.get(cp.path) or b"").decode("utf-8", "replace"))
+            if self.config.package is None:
+                problems += [Message(f"{cp.path}:{line}: {text}", cp.path, line) for line, text in cs.problems]
+                unknown = [(n, ln) for n, (_, ln) in cs.levels.items() if self.frag.known and n not in self.frag.known]
+                problems += [Message(f"{cp.path}:{line}: unknown package {name!r}; known: "
+                                     f"{', '.join(self.frag.known)}", cp.path, line) for name, line in unknown]
+            if not cs.problems and any(n in self.frag.names for n in cs.levels):
+                covered.append(cp.path)
+        if problems:
+            return Outcome.failed(problems)
+        triggers = [cp.path for cp in ctx.matched if not cp.path.startswith(folder)]
+        if not triggers:
+            return Outcome.not_applicable()
+        if covered:
+            return Outcome.passed(f"changeset(s) for {self.config.package or 'the root'}: {listing(covered)}")
+        if self.config.package is None:
+            return Outcome.not_applicable("files outside every package need no changeset")
+        name = self.frag.names[0] if self.frag.names else self.config.package
+        return Outcome.failed([Message(
+            f"{len(triggers)} changed path(s) of package {self.config.package} ({listing(triggers)}) need a "
+            f"changeset naming {name!r}: add {folder}<name>.md holding '---', '\"{name}\": patch' (or minor, "
+            "major), '---' and one line for the release notes", triggers[0])])
 
     def _triggers(self, ctx: Context, exclude_file: str, fragments: bool = False) -> list[str]:
         """Matched paths that need a note: not the output itself, nor a fragment (a template or

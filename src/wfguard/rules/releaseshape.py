@@ -47,8 +47,8 @@ def release_only(ctx: Context) -> bool:
             bumped = True
         elif cp.path in outputs and not cp.deleted:
             edited = True
-        elif cp.deleted and any(cp.path.startswith(f) for f in folders):
-            moved = True
+        elif (cp.deleted or cp.status == "M") and any(cp.path.startswith(f) for f in folders):
+            moved = True  # a changeset edited: the released package's line taken out of it
         else:
             return False
     added = ctx.changes.added_lines()

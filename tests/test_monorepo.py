@@ -1,0 +1,137 @@
+"""A monorepo of three packages (two Python, one JavaScript) through real commits, `check`, `ship`
+and `release`: one changelog rule per package, one release and tag per package."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import GitRepo
+
+CONFIG = """\
+version: 1
+extends: [changelog-fragments, conventional-commits]
+rules:
+  changelog:
+    paths: ["src/**"]
+packages:
+  api: {path: services/api}
+  web: {path: apps/web}
+  core: {path: libs/core, release: {tag: "core@{version}"}}
+"""
+
+
+@pytest.fixture
+def mono(repo: GitRepo, tmp_path: Path) -> GitRepo:
+    remote = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    repo.git("switch", "-q", "-c", "main")
+    repo.config(CONFIG)
+    repo.commit("chore: start", ".wfguard.yml",
+                ("services/api/pyproject.toml", '[project]\nname = "api"\nversion = "1.0.0"\n'),
+                ("services/api/src/api.py", "x\n"),
+                ("apps/web/package.json", '{\n  "name": "web",\n  "version": "2.0.0"\n}\n'),
+                ("apps/web/src/app.js", "x\n"),
+                ("libs/core/pyproject.toml", '[project]\nname = "core"\nversion = "0.3.0"\n'),
+                ("libs/core/src/core.py", "x\n"), ("src/tool.py", "x\n"))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "-u", "origin", "main")
+    return repo
+
+
+def by_rule(report: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {r["rule"]: r for r in report["results"]}  # type: ignore[index,union-attr]
+
+
+def test_each_touched_package_needs_its_own_fragment(mono: GitRepo) -> None:
+    mono.git("switch", "-q", "-c", "feat/x")
+    mono.commit("feat: two packages", ("services/api/src/api.py", "y\n"), ("apps/web/src/app.js", "y\n"),
+                ("services/api/changelog.d/x.feature.md", "API gains x.\n"))
+    res = mono.check("--base", "main")
+    results = by_rule(res.json())
+    assert res.code == 1
+    assert results["changelog/api"]["status"] == "pass" and results["changelog/api"]["package"] == "api"
+    web = results["changelog/web"]
+    assert web["status"] == "fail" and web["package"] == "web"
+    assert "apps/web/changelog.d/<name>.<feature|" in web["messages"][0]["text"]  # type: ignore[index]
+    assert results["changelog/core"]["status"] == "not-applicable"
+    assert results["changelog"]["status"] == "not-applicable"  # files outside every package: the top rule
+    sarif = json.loads(mono.wfguard("check", "--base", "main", "--format", "sarif").out)
+    assert any(r.get("properties", {}).get("package") == "web" for r in sarif["runs"][0]["results"])
+
+
+def test_files_outside_every_package_follow_the_top_level_rule(mono: GitRepo) -> None:
+    mono.git("switch", "-q", "-c", "feat/tool")
+    mono.commit("feat: tool", ("src/tool.py", "y\n"))
+    results = by_rule(mono.check("--base", "main").json())
+    assert results["changelog"]["status"] == "fail"
+    assert all(results[f"changelog/{p}"]["status"] == "not-applicable" for p in ("api", "web", "core"))
+
+
+def test_one_skip_trailer_names_the_rule_for_every_package(mono: GitRepo) -> None:
+    mono.git("switch", "-q", "-c", "chore/gen")
+    mono.commit("chore: regenerate\n\nWfguard-Skip: changelog: generated clients",
+                ("services/api/src/gen.py", "g\n"), ("apps/web/src/gen.js", "g\n"))
+    results = by_rule(mono.check("--base", "main").json())
+    assert results["changelog/api"]["status"] == "skip" and results["changelog/web"]["status"] == "skip"
+
+
+def test_ship_writes_a_fragment_in_each_touched_package(mono: GitRepo) -> None:
+    mono.git("switch", "-q", "-c", "feat/y")
+    mono.write("services/api/src/api.py", "z\n")
+    mono.write("apps/web/src/app.js", "z\n")
+    res = mono.wfguard("ship", "--all", "--yes", "--no-push", "-m", "feat: export everywhere", "--format", "json")
+    assert res.code == 0, res
+    assert sorted(res.json()["fixes"]) == ["apps/web/changelog.d/export-everywhere.feature.md",
+                                           "services/api/changelog.d/export-everywhere.feature.md"]
+    assert mono.check("--base", "main").code == 0
+
+
+def test_ship_package_limits_the_fragments(mono: GitRepo) -> None:
+    mono.git("switch", "-q", "-c", "feat/z")
+    mono.write("services/api/src/api.py", "w\n")
+    mono.write("apps/web/src/app.js", "w\n")
+    res = mono.wfguard("ship", "--all", "--yes", "--no-push", "-m", "feat: z", "--package", "api",
+                       "--format", "json")
+    assert res.code == 1  # web still owes its note: ship does not write it, and does not commit
+    assert res.json()["fixes"] == ["services/api/changelog.d/z.feature.md"]
+    assert mono.wfguard("ship", "--yes", "-m", "feat: z", "--package", "nope").code == 2
+
+
+def test_release_each_package_with_its_own_version_tag_and_notes(mono: GitRepo) -> None:
+    mono.commit("feat: api x", ("services/api/src/api.py", "1\n"), ("services/api/changelog.d/x.feature.md", "X.\n"))
+    mono.commit("fix: web y", ("apps/web/src/app.js", "1\n"), ("apps/web/changelog.d/y.bugfix.md", "Y.\n"))
+    mono.git("push", "-q", "--no-verify", "origin", "main")
+    dry = mono.wfguard("release", "--dry-run", "--format", "json").json()
+    assert [(r["package"], r["version"], r["tag"]) for r in dry["releases"]] == [
+        ("api", "1.1.0", "api-v1.1.0"), ("web", "2.0.1", "web-v2.0.1")]
+    res = mono.wfguard("release", "--yes", "--format", "json")
+    assert res.code == 0, res
+    assert [r["commit"] is not None and r["pushed"] for r in res.json()["releases"]] == [True, True]
+    assert 'version = "1.1.0"' in (mono.path / "services/api/pyproject.toml").read_text()
+    assert '"version": "2.0.1"' in (mono.path / "apps/web/package.json").read_text()
+    assert 'version = "0.3.0"' in (mono.path / "libs/core/pyproject.toml").read_text()
+    assert "X." in (mono.path / "services/api/CHANGELOG.md").read_text()
+    assert "Y." in (mono.path / "apps/web/CHANGELOG.md").read_text()
+    assert mono.git("log", "-2", "--format=%s").splitlines() == ["chore(release): web 2.0.1",
+                                                                 "chore(release): api 1.1.0"]
+    assert set(mono.git("ls-remote", "--tags", "origin").split()) >= {"refs/tags/api-v1.1.0", "refs/tags/web-v2.0.1"}
+    # a package of its own tag format; nothing pending: nothing to release
+    one = mono.wfguard("release", "--package", "core", "--format", "json").json()
+    assert one["version"] is None
+    mono.commit("feat: core z", ("libs/core/src/core.py", "2\n"), ("libs/core/changelog.d/z.feature.md", "Z.\n"))
+    mono.git("push", "-q", "--no-verify", "origin", "main")
+    core = mono.wfguard("release", "--package", "core", "--yes", "--format", "json").json()
+    assert core["version"] == "0.4.0" and core["tag"] == "core@0.4.0"
+
+
+@pytest.mark.parametrize(("packages", "expect"), [
+    ("  a: {path: libs}\n  b: {path: libs/core}\n", "overlap"),
+    ("  a: {path: ../elsewhere}\n", "inside the repository"),
+])
+def test_package_config_errors(repo: GitRepo, packages: str, expect: str) -> None:
+    repo.config("version: 1\nextends: [changelog-fragments]\npackages:\n" + packages)
+    res = repo.wfguard("validate")
+    assert res.code == 2 and expect in res.err
