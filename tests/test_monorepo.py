@@ -135,3 +135,46 @@ def test_package_config_errors(repo: GitRepo, packages: str, expect: str) -> Non
     repo.config("version: 1\nextends: [changelog-fragments]\npackages:\n" + packages)
     res = repo.wfguard("validate")
     assert res.code == 2 and expect in res.err
+
+
+def test_init_writes_the_packages_of_an_npm_workspace_with_changesets(repo: GitRepo) -> None:
+    repo.commit("chore: start", ("package.json", '{"private": true, "workspaces": ["packages/*"]}\n'),
+                ("packages/a/package.json", '{"name": "@x/a", "version": "1.0.0"}\n'),
+                ("packages/b/package.json", '{"name": "@x/b", "version": "1.0.0"}\n'),
+                ("packages/b/node_modules/dep/package.json", "{}\n"),
+                (".changeset/config.json", "{}\n"))
+    res = repo.wfguard("init", "--yes", "--no-install")
+    assert res.code == 0, res
+    text = (repo.path / ".wfguard.yml").read_text()
+    assert 'format: "changesets"' in text and 'dir: ".changeset"' in text
+    assert '"a": {path: "packages/a"}' in text and '"b": {path: "packages/b"}' in text
+    assert "packages: 2 from workspaces in package.json (a, b)" in res.out
+    rules = {r["rule"] for r in repo.wfguard("list", "--format", "json").json()["rules"]}
+    assert {"changelog/a", "changelog/b"} <= rules
+
+
+def test_init_reads_a_uv_workspace_and_plain_nested_projects(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit("chore: start", ("pyproject.toml", '[tool.uv.workspace]\nmembers = ["libs/*"]\n'),
+                ("libs/one/pyproject.toml", '[project]\nname = "one"\nversion = "0.1.0"\n'),
+                ("libs/two/pyproject.toml", '[project]\nname = "two"\nversion = "0.1.0"\n'),
+                ("tools/x/pyproject.toml", '[project]\nname = "x"\n'))
+    assert repo.wfguard("init", "--yes", "--no-install").code == 0
+    text = (repo.path / ".wfguard.yml").read_text()
+    assert '"one": {path: "libs/one"}' in text and "tools/x" not in text  # the workspace says which
+    plain = GitRepo(tmp_path / "plain")
+    plain.path.mkdir()
+    plain.git("init", "-q")
+    plain.commit("chore: start", ("svc/api/pyproject.toml", '[project]\nname = "api"\n'),
+                 ("web/package.json", '{"name": "web"}\n'))
+    assert plain.wfguard("init", "--yes", "--no-install").code == 0
+    plain_text = (plain.path / ".wfguard.yml").read_text()
+    assert '"api": {path: "svc/api"}' in plain_text and '"web": {path: "web"}' in plain_text
+
+
+def test_init_reads_a_pnpm_workspace(repo: GitRepo) -> None:
+    repo.commit("chore: start", ("pnpm-workspace.yaml", "packages:\n  - 'apps/*'\n  - '!apps/legacy'\n"),
+                ("apps/site/package.json", '{"name": "site"}\n'), ("apps/admin/package.json", '{"name": "admin"}\n'))
+    assert repo.wfguard("init", "--yes", "--no-install").code == 0
+    text = (repo.path / ".wfguard.yml").read_text()
+    assert '"admin": {path: "apps/admin"}' in text and '"site": {path: "apps/site"}' in text
+    assert "# pnpm-workspace.yaml" in text

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import git
-from ..adopt import conventions, managers
+from ..adopt import conventions, managers, workspaces
 from ..adopt import release as release_mod
 from ..adopt import towncrier as towncrier_mod
 from ..config import CONFIG_NAME
@@ -46,6 +46,8 @@ class Detected(NamedTuple):
     manager: managers.Manager | None
     source_dirs: tuple[str, ...]
     release: release_mod.Release
+    packages: dict[str, str]  # name -> path (a monorepo)
+    packages_found: str
 
 
 def _folder_types(root: Path, folder: str) -> list[str]:
@@ -60,6 +62,9 @@ def _folder_types(root: Path, folder: str) -> list[str]:
 
 
 def detect_changelog(root: Path, commits: conventions.Rule) -> Changelog:
+    if (root / ".changeset" / "config.json").is_file():
+        return Changelog("fragments", "changesets in .changeset/ (each package named with its level)",
+                         {"dir": ".changeset", "format": "changesets"})
     tc = towncrier_mod.read(root)
     if tc is not None:
         ext = tc.filename.rsplit(".", 1)[-1].lower() if "." in tc.filename else "md"
@@ -108,9 +113,10 @@ def default_branch(root: Path) -> str:
 def detect(repo: Repo) -> Detected:
     root = repo.root
     commits = conventions.detect(root)
+    packages, packages_found = workspaces.detect(root)
     return Detected(detect_changelog(root, commits), commits, default_branch(root),
                     managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()),
-                    release_mod.detect(root))
+                    release_mod.detect(root), packages, packages_found)
 
 
 def _y(value: Any) -> str:
@@ -178,7 +184,11 @@ def render(d: Detected) -> str:
         *rules,
         "ship:", f"  base: {_y(d.default_branch)}", '  branch: "{type}/{slug}"', "  push: true",
         f"release:                         # {d.release.found}",
-        *(f"  {k}: {_y(v)}" for k, v in d.release.options.items()), "",
+        *(f"  {k}: {_y(v)}" for k, v in d.release.options.items()),
+        *([f"packages:                        # {d.packages_found}: each gets its own changelog rule, "
+           "version and tag (NAME-v{version})",
+           *(f"  {_y(name)}: {{path: {_y(path)}}}" for name, path in d.packages.items())] if d.packages else []),
+        "",
     ]
     return "\n".join(lines)
 
@@ -211,6 +221,8 @@ def run(yes: bool, force: bool, install: bool) -> int:
                               f" ({c.share:.0%} of the last {c.commits_read} commits pass the rule written)")
     found = [f"changelog: {d.changelog.found}", f"commits: {commits}",
              f"default branch: {d.default_branch} (protected; ship.base)", f"release: {d.release.found}"]
+    if d.packages:
+        found.append(f"packages: {len(d.packages)} from {d.packages_found} ({', '.join(d.packages)})")
     if d.manager:
         found.append(f"hooks: managed by {d.manager.name} ({d.manager.config})")
     emit("found:\n" + "\n".join(f"  {f}" for f in found), None)
