@@ -319,13 +319,13 @@ def _default_branch(repo: Repo) -> str | None:
 
 
 def _unreadable_workflow(repo: Repo, head: str) -> Report | None:
-    """A push to the default branch must leave a readable workflow there."""
-    from .config import load_uncached
+    """A push to the default branch must leave a readable workflow there. Read through the
+    config cache: a hit means these exact bytes were read and validated before."""
     from .report import Result
     from .rules.base import Message
 
     try:
-        load_uncached(CommitSource(repo.root, head))
+        load(CommitSource(repo.root, head), repo.state_dir)
     except WfguardError as exc:
         where = exc.location()
         return Report("pre-receive", None, head, (Result(
