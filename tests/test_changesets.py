@@ -112,3 +112,25 @@ def test_release_takes_the_levels_from_the_changesets(workspace: GitRepo) -> Non
     two = workspace.wfguard("release", "--package", "b", "--yes", "--no-push", "--format", "json").json()
     assert two["version"] == "0.2.1" and not (workspace.path / ".changeset/shared.md").exists()
     assert (workspace.path / ".changeset/README.md").exists() and (workspace.path / ".changeset/config.json").exists()
+
+
+def test_changesets_own_version_commit_passes(workspace: GitRepo) -> None:
+    """`changeset version` (the "Version Packages" pull request): changesets removed, or moved into
+    .changeset/pre/ in pre mode, versions bumped, changelogs written: a release, not a change."""
+    workspace.git("switch", "-q", "main")
+    workspace.config(CONFIG.replace('    paths: ["src/**"]\n', ""))  # every path of a package counts
+    workspace.commit("feat: a", ".wfguard.yml", ("packages/a/src/index.js", "a2\n"),
+                     (".changeset/one.md", changeset('"@acme/a": minor')),
+                     (".changeset/two.md", changeset('"@acme/b": patch')))
+    workspace.git("switch", "-q", "-c", "changeset-release/main")
+    workspace.git("rm", "-q", ".changeset/one.md")
+    workspace.git("mv", ".changeset/two.md", ".changeset/pre-two.md")
+    version = '{\n  "name": "@acme/a",\n  "version": "1.1.0"\n}\n'
+    notes = "# @acme/a\n\n## 1.1.0\n\n### Minor Changes\n\n- Something changed.\n"
+    workspace.commit("Version Packages", ("packages/a/package.json", version), ("packages/a/CHANGELOG.md", notes))
+    found = results(workspace)
+    assert found["changelog/a"]["status"] == "pass", found["changelog/a"]
+    assert "release" in found["changelog/a"]["messages"][0]["text"]  # type: ignore[index]
+    # the same files with a code change riding along are no release
+    workspace.commit("feat: sneak", ("packages/a/src/index.js", "a3\n"))
+    assert results(workspace)["changelog/a"]["status"] == "fail"

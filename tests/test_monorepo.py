@@ -139,6 +139,7 @@ def test_package_config_errors(repo: GitRepo, packages: str, expect: str) -> Non
 
 def test_init_writes_the_packages_of_an_npm_workspace_with_changesets(repo: GitRepo) -> None:
     repo.commit("chore: start", ("package.json", '{"private": true, "workspaces": ["packages/*"]}\n'),
+                ("packages/docs/package.json", '{"name": "@x/docs", "private": true}\n'),  # published nowhere
                 ("packages/a/package.json", '{"name": "@x/a", "version": "1.0.0"}\n'),
                 ("packages/b/package.json", '{"name": "@x/b", "version": "1.0.0"}\n'),
                 ("packages/b/node_modules/dep/package.json", "{}\n"),
@@ -147,7 +148,9 @@ def test_init_writes_the_packages_of_an_npm_workspace_with_changesets(repo: GitR
     assert res.code == 0, res
     text = (repo.path / ".wfguard.yml").read_text()
     assert 'format: "changesets"' in text and 'dir: ".changeset"' in text
-    assert '"a": {path: "packages/a"}' in text and '"b": {path: "packages/b"}' in text
+    # changesets tag each package NAME@VERSION: the tags wfguard makes follow them
+    assert '"a": {path: "packages/a", release: {tag: "@x/a@{version}"}}' in text
+    assert '"b": {path: "packages/b", release: {tag: "@x/b@{version}"}}' in text
     assert "packages: 2 from workspaces in package.json (a, b)" in res.out
     rules = {r["rule"] for r in repo.wfguard("list", "--format", "json").json()["rules"]}
     assert {"changelog/a", "changelog/b"} <= rules
@@ -178,3 +181,13 @@ def test_init_reads_a_pnpm_workspace(repo: GitRepo) -> None:
     text = (repo.path / ".wfguard.yml").read_text()
     assert '"admin": {path: "apps/admin"}' in text and '"site": {path: "apps/site"}' in text
     assert "# pnpm-workspace.yaml" in text
+
+
+def test_a_top_level_pattern_without_a_slash_matches_at_any_depth_in_a_package(repo: GitRepo) -> None:
+    repo.git("switch", "-q", "-c", "main")
+    repo.config(CONFIG.replace('    paths: ["src/**"]\n', '    ignore: ["__tests__/", "*.test.js"]\n'))
+    repo.commit("chore: start", ".wfguard.yml", ("apps/web/src/app.js", "x\n"))
+    repo.git("switch", "-q", "-c", "test/x")
+    repo.commit("test: deeper", ("apps/web/src/deep/__tests__/t.js", "t\n"), ("apps/web/src/app.test.js", "t\n"))
+    results = by_rule(repo.check("--base", "main").json())
+    assert results["changelog/web"]["status"] == "not-applicable"

@@ -50,6 +50,20 @@ def _expand(root: Path, pattern: str) -> list[str]:
     return out
 
 
+def manifest_name(root: Path, path: str) -> tuple[str | None, bool]:
+    """(the package's own name, whether it is private) from its package.json or pyproject.toml."""
+    try:
+        pkg = json.loads((root / path / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pkg = None
+    if isinstance(pkg, dict):
+        name = pkg.get("name")
+        return (name if isinstance(name, str) else None), pkg.get("private") is True
+    project = (toml.read(root / path / "pyproject.toml") or {}).get("project") or {}
+    name = project.get("name")
+    return (name if isinstance(name, str) else None), False
+
+
 def detect(root: Path) -> tuple[dict[str, str], str]:
     """{name: path} of the packages, and where they were read from ({} when not a monorepo)."""
     found = _globs(root)

@@ -46,7 +46,7 @@ class Detected(NamedTuple):
     manager: managers.Manager | None
     source_dirs: tuple[str, ...]
     release: release_mod.Release
-    packages: dict[str, str]  # name -> path (a monorepo)
+    packages: dict[str, Any]  # name -> path, or {path, tag} (a monorepo)
     packages_found: str
 
 
@@ -113,10 +113,23 @@ def default_branch(root: Path) -> str:
 def detect(repo: Repo) -> Detected:
     root = repo.root
     commits = conventions.detect(root)
+    changelog = detect_changelog(root, commits)
     packages, packages_found = workspaces.detect(root)
-    return Detected(detect_changelog(root, commits), commits, default_branch(root),
+    release = release_mod.detect(root)
+    if packages and changelog.fragments.get("format") == "changesets":
+        # changesets publish packages and tag each as NAME@VERSION; a private package (docs, test
+        # helpers) is not released to anyone, so it owes no changeset
+        kept = {}
+        for name, path in packages.items():
+            manifest, private = workspaces.manifest_name(root, path)
+            if not private:
+                kept[name] = path if manifest is None else {"path": path, "tag": f"{manifest}@{{version}}"}
+        packages = kept  # type: ignore[assignment]
+    if packages:  # the repository's tags name packages, not the root: keep the root's default
+        release = release._replace(options={k: v for k, v in release.options.items() if k != "tag"})
+    return Detected(changelog, commits, default_branch(root),
                     managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()),
-                    release_mod.detect(root), packages, packages_found)
+                    release, packages, packages_found)
 
 
 def _y(value: Any) -> str:
@@ -139,7 +152,9 @@ def render(d: Detected) -> str:
             rules.append(f"    paths: {_y([s + '/**' for s in d.source_dirs])}")
         else:
             rules.append('    paths: ["**"]            # every change; narrow this to your code')
-            rules.append('    ignore: ["*.md", "docs/", "tests/", ".*/"]')
+            # what clients never see: docs, tests in every convention (tests/, __tests__/, *.test.*)
+            rules.append('    ignore: ["*.md", "docs/", "tests/", "test/", "__tests__/", "*.test.*", "*.spec.*", '
+                         '"__snapshots__/", ".*/"]')
         if frag:
             rules.append("    fragments:")
             rules += [f"      {k}: {_y(v)}" for k, v in frag.items()]
@@ -187,7 +202,9 @@ def render(d: Detected) -> str:
         *(f"  {k}: {_y(v)}" for k, v in d.release.options.items()),
         *([f"packages:                        # {d.packages_found}: each gets its own changelog rule, "
            "version and tag (NAME-v{version})",
-           *(f"  {_y(name)}: {{path: {_y(path)}}}" for name, path in d.packages.items())] if d.packages else []),
+           *(f"  {_y(name)}: {{path: {_y(p)}}}" if isinstance(p, str) else
+             f"  {_y(name)}: {{path: {_y(p['path'])}, release: {{tag: {_y(p['tag'])}}}}}"
+             for name, p in d.packages.items())] if d.packages else []),
         "",
     ]
     return "\n".join(lines)

@@ -18,8 +18,16 @@ from .sources import CONFIG_NAME, CommitSource, File, Source, WorkTree
 __all__ = ["CONFIG_NAME", "CommitSource", "File", "Source", "WorkTree", "load", "load_uncached"]
 
 _CACHE_FILE = "config-cache.json"
-# bumped when the stored config changes shape, so a development install never reads an old one
-_CACHE_KEY = f"{__version__}/3"
+# bumped when the stored config changes shape; the loader's file time joins it, so installing
+# another build of the same version (pip rewrites every file) never reads a cache the old one wrote
+_CACHE_FORMAT = f"{__version__}/3"
+
+
+def _cache_key() -> str:
+    try:
+        return f"{_CACHE_FORMAT}/{os.stat(Path(__file__).with_name('loader.py')).st_mtime_ns}"
+    except OSError:
+        return _CACHE_FORMAT
 _BUILTIN = "<builtin>/"
 _SHARED = "<git>/"
 
@@ -65,7 +73,7 @@ def load(source: Source, cache_dir: Path | None = None, *, allow_fetch: bool = F
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         files = cached["files"]
-        if cached.get("version") == _CACHE_KEY and files.get(CONFIG_NAME) == _text(raw):
+        if cached.get("version") == _cache_key() and files.get(CONFIG_NAME) == _text(raw):
             builtin_dir = Path(cached["builtin_dir"])
             for rel, content in files.items():
                 # a shared file is what its pinned commit holds, and the pin is in a file compared here
@@ -78,7 +86,7 @@ def load(source: Source, cache_dir: Path | None = None, *, allow_fetch: bool = F
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # a missing or damaged cache is rebuilt
     config, read = load_uncached(source, allow_fetch)
-    entry = {"version": _CACHE_KEY, "files": {rel: _text(b) for rel, b in read.items()},
+    entry = {"version": _cache_key(), "files": {rel: _text(b) for rel, b in read.items()},
              "builtin_dir": str(workflows_dir()), "config": config.to_dict()}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

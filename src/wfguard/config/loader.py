@@ -207,7 +207,11 @@ def _packages(merged: _Merged) -> dict[str, dict[str, Any]]:
 
 
 def _under(prefix: str, glob: str) -> str:
-    """A glob of the top-level rule, for the files of the package at ``prefix``."""
+    """A glob of the top-level rule, for the files of the package at ``prefix``. As in a
+    .gitignore, a pattern with no slash but a trailing one (``__tests__/``, ``*.md``) matches at
+    any depth, so it stays unanchored inside the package."""
+    if "/" not in glob.rstrip("/"):
+        return prefix + "**/" + glob
     return prefix + glob.lstrip("/")
 
 

@@ -173,8 +173,9 @@ class ChangelogRule:
                 "holding one line for the release notes")
 
     def evaluate(self, ctx: Context) -> Outcome:
-        if release_only(ctx) and not ctx.changes.removed_under(self.folder):
-            # a bump with nothing left to move (the release after its pre-releases)
+        if release_only(ctx) and (self.frag.format == "changesets" or not ctx.changes.removed_under(self.folder)):
+            # a bump with nothing left to move (the release after its pre-releases), or changesets
+            # consumed by their own `changeset version`
             return Outcome.passed("release: only the version files and the changelog change")
         if self.file:
             return self._file_mode(ctx)

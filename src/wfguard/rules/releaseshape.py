@@ -42,13 +42,19 @@ def release_only(ctx: Context) -> bool:
     bumped = moved = edited = False
     for cp in paths:
         if cp.old_path is not None:
+            old_in = any(cp.old_path.startswith(f) for f in folders)
+            if old_in and any(cp.path.startswith(f) for f in folders):
+                moved = True  # changesets' pre mode moves the changesets it has used into pre/
+                continue
             return False
         if cp.path in version_files and not cp.deleted:
             bumped = True
         elif cp.path in outputs and not cp.deleted:
             edited = True
-        elif (cp.deleted or cp.status == "M") and any(cp.path.startswith(f) for f in folders):
-            moved = True  # a changeset edited: the released package's line taken out of it
+        elif any(cp.path.startswith(f) for f in folders):
+            # fragments removed, a changeset edited (the released package's line taken out), or
+            # the release tool's own state beside them (changesets' pre.json)
+            moved = moved or cp.deleted or cp.status == "M"
         else:
             return False
     added = ctx.changes.added_lines()
