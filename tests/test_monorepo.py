@@ -191,3 +191,10 @@ def test_a_top_level_pattern_without_a_slash_matches_at_any_depth_in_a_package(r
     repo.commit("test: deeper", ("apps/web/src/deep/__tests__/t.js", "t\n"), ("apps/web/src/app.test.js", "t\n"))
     results = by_rule(repo.check("--base", "main").json())
     assert results["changelog/web"]["status"] == "not-applicable"
+
+
+def test_an_unknown_package_key_names_the_allowed_ones(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [changelog-fragments]\npackages:\n  a: {path: x, bogus: 1}\n")
+    res = repo.wfguard("validate")
+    assert res.code == 2
+    assert "unknown key 'bogus' under packages.a; expected one of: file, fragments, path, release" in res.err

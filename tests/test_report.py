@@ -153,3 +153,8 @@ def test_the_html_page_renders_in_a_browser(team: GitRepo, tmp_path: Path) -> No
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
                          capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0 and "Rules by the retries they cost" in dom.stdout and "<svg" in dom.stdout
+
+
+def test_a_bad_period_is_an_error_even_without_history(repo: GitRepo) -> None:
+    res = repo.wfguard("report", "--since", "bogus")
+    assert res.code == 2 and "--since 'bogus' is not a period" in res.err

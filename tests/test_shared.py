@@ -229,3 +229,9 @@ def test_shared_workflows_nest_at_most_five_deep(tmp_path: Path, repo: GitRepo) 
     repo.config(chain(6))
     res = repo.wfguard("validate")
     assert res.code == 2 and "more than 5 deep" in res.err
+
+
+def test_update_on_broken_yaml_is_a_located_error(repo: GitRepo) -> None:
+    repo.config("version: 1\nextends: [\n")
+    res = repo.wfguard("update")
+    assert res.code == 2 and ".wfguard.yml:3: invalid YAML" in res.err and "Traceback" not in res.err

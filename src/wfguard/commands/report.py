@@ -44,6 +44,7 @@ def _since(value: str) -> str:
 
 
 def _revs(repo: Repo, config: Config | None, opts: Options) -> tuple[list[str], str]:
+    since = _since(opts.since)  # a bad period is an error even where there is no history yet
     if opts.range:
         if ".." not in opts.range:
             raise WfguardError(f"--range {opts.range!r} is not a range", hint="use A..B, e.g. v1.0.0..main")
@@ -52,7 +53,7 @@ def _revs(repo: Repo, config: Config | None, opts: Options) -> tuple[list[str], 
     for ref in (f"refs/remotes/origin/{base}", f"refs/heads/{base}", "HEAD"):
         if resolve(repo.root, ref):
             name = ref.removeprefix("refs/remotes/").removeprefix("refs/heads/")
-            return [_since(opts.since), ref], f"{name}, last {opts.since}"
+            return [since, ref], f"{name}, last {opts.since}"
     return [], "no history yet"
 
 

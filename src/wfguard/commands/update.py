@@ -160,6 +160,9 @@ def run(opts: Options) -> int:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise WfguardError(f"no {CONFIG_NAME} here", hint="run 'wfguard init'") from None
+    from ..config import yamlpos
+
+    yamlpos.parse(text, CONFIG_NAME)  # broken YAML: the located error, before anything is fetched
     if opts.fetch_only:
         load_uncached(WorkTree(repo.root), allow_fetch=True)  # every pin, nested ones too
         pins = [e for _, e, _, _ in _entries(text)]

@@ -36,6 +36,10 @@ def _allowed_keys(path: Path, instance: Mapping[str, Any]) -> list[str]:
         return list(s["properties"])
     if path in (("ship",), ("release",)):
         return list(s["$defs"][str(path[0])]["properties"])
+    if len(path) == 2 and path[0] == "packages":
+        return list(s["$defs"]["package"]["properties"])
+    if len(path) == 3 and path[0] == "packages" and path[2] == "release":
+        return list(s["$defs"]["release"]["properties"])
     if (len(path) == 2 and path[0] == "rules") or path == ():
         keys = list(s["$defs"]["rule"]["properties"])
         kinds = [instance["kind"]] if instance.get("kind") in KINDS else list(KINDS)
