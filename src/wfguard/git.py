@@ -13,22 +13,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import GitError
-from .spawn import Proc
+from .spawn import GIT_BASE_ARGS, Proc, git_env, take_early
 
 __all__ = ["Proc"]
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 ZERO_SHA = "0" * 40
 
-# Settings that would make git's output depend on the user's config or terminal.
-_BASE_ARGS = ("-c", "core.quotePath=false", "-c", "color.ui=false", "-c", "diff.noprefix=false")
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("LC_ALL", "C")
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    return env
+_BASE_ARGS = GIT_BASE_ARGS
+_env = git_env
 
 
 class PushResult(NamedTuple):
@@ -65,10 +58,12 @@ def run(
 ) -> Completed:
     """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails.
     ``index``: an index file of this call's own (never the process's environment)."""
-    env = _env()
-    if index is not None:
-        env["GIT_INDEX_FILE"] = str(index)
-    proc = _start(args, cwd, env, stdin=input is not None)
+    proc = take_early(str(cwd), args) if index is None and input is None else None
+    if proc is None:
+        env = _env()
+        if index is not None:
+            env["GIT_INDEX_FILE"] = str(index)
+        proc = _start(args, cwd, env, stdin=input is not None)
     out, err = proc.communicate(input)
     assert proc.returncode is not None
     if check and proc.returncode != 0:

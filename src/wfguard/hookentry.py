@@ -25,6 +25,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     name, rest = args[0], args[1:]
     start = time.perf_counter()
+    if name in ("pre-commit", "commit-msg"):
+        # git answers these two while Python imports the rest (argv kept equal to the named
+        # operations': repo.DISCOVER_ARGS and changeset's diff of the index)
+        from .spawn import start_git_early
+
+        start_git_early(".", ("rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir",
+                              "--is-shallow-repository", "--show-toplevel"))
+        start_git_early(".", ("diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
+                              "--cached"))
 
     def run() -> int:
         if name == "agent-command":
@@ -36,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return githooks.run(name, rest, start)
 
-    return guarded(run)
+    try:
+        return guarded(run)
+    finally:
+        from .spawn import drop_early
+
+        drop_early()
 
 
 if __name__ == "__main__":

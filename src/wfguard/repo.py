@@ -21,11 +21,14 @@ class Repo(NamedTuple):
         return self.common_dir / "wfguard"
 
 
+# --show-toplevel fails in a bare repository, so it is asked last and what came out is read
+DISCOVER_ARGS = ("rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir", "--is-shallow-repository",
+                 "--show-toplevel")
+
+
 def discover(cwd: str | Path = ".") -> Repo:
     base = Path(cwd).resolve()
-    # --show-toplevel fails in a bare repository, so ask for it last and read what came out
-    proc = git.run(["rev-parse", "--is-bare-repository", "--git-dir", "--git-common-dir",
-                    "--is-shallow-repository", "--show-toplevel"], cwd, check=False)
+    proc = git.run(DISCOVER_ARGS, cwd, check=False)
     lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) < 4:
         raise GitError(f"not inside a git repository: {base}",

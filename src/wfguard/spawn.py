@@ -9,12 +9,45 @@ working directory is given to the program itself (``git -C DIR``): ``posix_spawn
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 from collections.abc import Mapping, Sequence
 from typing import IO
 
 _CHUNK = 1 << 16
+# Settings that would make git's output depend on the user's config or terminal.
+GIT_BASE_ARGS = ("-c", "core.quotePath=false", "-c", "color.ui=false", "-c", "diff.noprefix=false")
+# git commands a hook started before its imports, by (working directory, arguments): git works
+# while Python loads the rest of wfguard, and the named operation that needs the answer takes it
+STARTED: dict[tuple[str, tuple[str, ...]], Proc] = {}
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C")
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def start_git_early(cwd: str, args: Sequence[str]) -> None:
+    where = os.path.realpath(cwd)
+    with contextlib.suppress(OSError):  # else started again, the usual way, when it is needed
+        STARTED[(where, tuple(args))] = Proc(["git", "-C", where, *GIT_BASE_ARGS, *args], git_env())
+
+
+def drop_early() -> None:
+    """What a run started early and did not use: ended, so nothing stale is ever read."""
+    while STARTED:
+        _, proc = STARTED.popitem()
+        with contextlib.suppress(OSError):
+            proc.close()
+
+
+def take_early(cwd: str, args: Sequence[str]) -> Proc | None:
+    if not STARTED:
+        return None
+    return STARTED.pop((os.path.realpath(cwd), tuple(args)), None)
 
 
 class Proc:
