@@ -8,14 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo
+from conftest import CHANGELOG_CONFIG, GitRepo
 
-CONFIG = """\
-version: 1
-extends: [changelog-fragments, conventional-commits]
-rules:
-  changelog:
-    paths: ["src/**"]
+CONFIG = CHANGELOG_CONFIG + """\
 packages:
   api: {path: services/api}
   web: {path: apps/web}

@@ -8,16 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo
+from conftest import CHANGELOG_CONFIG, GitRepo
 
 from wfguard import versions
 
-CONFIG = """\
-version: 1
-extends: [changelog-fragments, conventional-commits]
-rules:
-  changelog:
-    paths: ["src/**"]
+CONFIG = CHANGELOG_CONFIG + """\
   main-protected:
     kind: branch
     protected: [main]
