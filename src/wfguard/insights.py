@@ -146,7 +146,9 @@ def suggest(data: dict[str, Any], skips: list[Skip], config: Config | None) -> l
             })
         timed_out = row["timeouts"] >= 3 and row["timeouts"] * 2 >= row["failures"]
         if cfg is not None and cfg.kind == "command" and timed_out:
-            current = float(cfg.options.get("timeout", 600))
+            from .rules.command import Options as CommandOptions
+
+            current = float(CommandOptions.load(cfg.options).timeout)
             out.append({
                 "rule": rid, "change": "raise the timeout",
                 "evidence": f"{row['timeouts']} of {row['failures']} failures of {rid} were timeouts "

@@ -114,17 +114,18 @@ def detect(repo: Repo) -> Detected:
     root = repo.root
     commits = conventions.detect(root)
     changelog = detect_changelog(root, commits)
-    packages, packages_found = workspaces.detect(root)
+    found_packages, packages_found = workspaces.detect(root)
+    packages: dict[str, Any] = dict(found_packages)
     release = release_mod.detect(root)
     if packages and changelog.fragments.get("format") == "changesets":
         # changesets publish packages and tag each as NAME@VERSION; a private package (docs, test
         # helpers) is not released to anyone, so it owes no changeset
-        kept = {}
+        kept: dict[str, Any] = {}
         for name, path in packages.items():
             manifest, private = workspaces.manifest_name(root, path)
             if not private:
                 kept[name] = path if manifest is None else {"path": path, "tag": f"{manifest}@{{version}}"}
-        packages = kept  # type: ignore[assignment]
+        packages = kept
     if packages:  # the repository's tags name packages, not the root: keep the root's default
         release = release._replace(options={k: v for k, v in release.options.items() if k != "tag"})
     return Detected(changelog, commits, default_branch(root),

@@ -213,7 +213,7 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     pending_sets: list[tuple[str, str, str, str]] = []  # path, level, summary, text
     if frag is not None and frag.format == "changesets":
         pending_sets = _pending_changesets(root, frag)
-        reasons = [Reason(p, lv) for p, lv, _, _ in pending_sets]  # type: ignore[arg-type]
+        reasons = [Reason(p, _as_level(lv)) for p, lv, _, _ in pending_sets]
     elif frag is not None:
         from ..fragments import pending_fragments
 
@@ -319,8 +319,11 @@ def _without(text: str, names: tuple[str, ...]) -> str | None:
 
 
 def _fragment_level(rel: ReleaseConfig, ftype: str) -> Level:
-    level = rel.bump.get(ftype, "patch")
-    return next((lv for lv in versions.LEVELS if lv == level), "patch")
+    return _as_level(rel.bump.get(ftype, "patch"))
+
+
+def _as_level(text: str) -> Level:
+    return next((lv for lv in versions.LEVELS if lv == text), "patch")
 
 
 def _unreleased_notes(root: Path, file: str, messages: list[str]) -> str:
