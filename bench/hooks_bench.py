@@ -32,7 +32,27 @@ MESSAGE = "feat(api): add the export endpoint"
 
 
 REGEX = r"^(build|chore|ci|docs|feat|fix|perf|refactor|revert|style|test)(\([^)]*\))?!?: \S"
-CASES = {"one hook": ("pre-commit",), "two hooks": ("pre-commit", "commit-msg")}
+CASES = {"one hook": ("pre-commit",), "two hooks": ("pre-commit", "commit-msg"),
+         "built-in setup": ("commit-msg",)}
+
+
+def builtin_configs() -> dict[str, tuple[str, str]]:
+    """wfguard's built-in changelog-fragments + conventional-commits (both at commit-msg: the
+    fragment's naming and body checked, the full Conventional Commits rules); the peers run the
+    nearest they can in the same hook: the fragment script and the header regex."""
+    wf = ("version: 1\nextends: [changelog-fragments, conventional-commits]\n"
+          "rules:\n  changelog:\n    paths: [\"src/**\"]\n")
+    grep = REGEX.replace("\\S", "[^ ]").replace(": ", "[:] ")
+    lh = ("commit-msg:\n  commands:\n    changelog:\n      glob: \"src/**\"\n      run: sh bench-changelog-check.sh\n"
+          f"    header:\n      run: grep -Eq '{grep}' {{1}}\n")
+    pc = ("default_install_hook_types: [commit-msg]\nrepos:\n  - repo: local\n    hooks:\n"
+          "      - id: changelog\n        name: changelog fragment\n        language: system\n"
+          "        entry: sh bench-changelog-check.sh\n        pass_filenames: false\n        files: ^src/\n"
+          "        stages: [commit-msg]\n"
+          f"      - id: header\n        name: header\n        language: pygrep\n        entry: '{REGEX}'\n"
+          "        args: [--negate]\n        stages: [commit-msg]\n")
+    return {"wfguard": (".wfguard.yml", wf), "lefthook": ("lefthook.yml", lh),
+            "prek": (".pre-commit-config.yaml", pc), "pre-commit": (".pre-commit-config.yaml", pc)}
 
 
 def configs(stages: tuple[str, ...]) -> dict[str, tuple[str, str]]:
@@ -92,7 +112,7 @@ def git_processes(tool: Tool) -> int:
 
 def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> list[str]:
     stages = CASES[case]
-    cfg = configs(stages)
+    cfg = builtin_configs() if case == "built-in setup" else configs(stages)
     repos: dict[str, Path] = {}
     for name in ("none", "wfguard", "lefthook", "prek", "pre-commit"):
         repo = WORK / f"hooks-{name}"
