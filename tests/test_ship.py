@@ -271,3 +271,21 @@ def test_fix_needs_a_type_it_cannot_guess(origin: GitRepo) -> None:
     assert res.code == 2 and "--type" in res.err
     res = origin.wfguard("fix", "-m", "Add a thing", "--type", "misc")
     assert res.code == 0 and "add-a-thing.misc.md" in res.out
+
+
+def test_ship_all_sees_an_edit_git_can_only_tell_by_content(repo: GitRepo) -> None:
+    """A same-size edit whose file time equals the index's ("racy git"): git spots it only by
+    comparing contents, because the entry is not older than the index. ship plans on a copy of
+    the index, which must keep the index's time, or the edit would be left out of the commit."""
+    repo.config("version: 1\nextends: [conventional-commits]\n")
+    repo.git("config", "core.trustctime", "false")  # so that the file time alone decides, as in one second
+    stamp = int((repo.path / ".wfguard.yml").stat().st_mtime) - 100
+    repo.write("app.txt", "x\n")
+    os.utime(repo.path / "app.txt", (stamp, stamp))
+    repo.commit("chore: start", ".wfguard.yml", "app.txt")
+    repo.write("app.txt", "y\n")  # same size, same time as the index entry
+    os.utime(repo.path / "app.txt", (stamp, stamp))
+    os.utime(repo.path / ".git" / "index", (stamp, stamp))
+    res = repo.wfguard("ship", "--all", "--yes", "--no-push", "-m", "fix: y", "--format", "json")
+    assert res.code == 0, res
+    assert repo.git("show", "HEAD:app.txt") == "y"

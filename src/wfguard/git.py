@@ -268,7 +268,9 @@ def planned_tree(cwd: str | Path, *, tracked_changes: bool = False, contents: Ma
     with tempfile.TemporaryDirectory(prefix="wfguard-index-") as tmp:
         scratch = Path(tmp) / "index"
         if real.exists():
-            shutil.copyfile(real, scratch)
+            # copy2 keeps the mtime: git compares file times with it to spot "racy" entries (a file
+            # changed within the second the index was written), and a newer copy hides them
+            shutil.copy2(real, scratch)
         if tracked_changes:
             run(["add", "-u"], cwd, index=scratch)
         for path, data in (contents or {}).items():
