@@ -249,12 +249,6 @@ def read_tree(cwd: str | Path, tree: str) -> None:
     run(["read-tree", tree], cwd)
 
 
-def stage_content(cwd: str | Path, path: str, content: bytes) -> None:
-    """Stage ``content`` as ``path`` in the index without touching the work tree."""
-    oid = out(["hash-object", "-w", "--stdin"], cwd, input=content)
-    run(["update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"], cwd)
-
-
 def planned_tree(cwd: str | Path, *, tracked_changes: bool = False, contents: Mapping[str, bytes] | None = None
                  ) -> str:
     """The tree the index would hold after ``git add -u`` (``tracked_changes``) and staging

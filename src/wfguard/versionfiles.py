@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import WfguardError
+from .model import AUTO_VERSION_FILES
 
 _PY = re.compile(r"""^(?P<pre>\s*__version__\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""", re.MULTILINE)
 _TOML_KEY = re.compile(r"""^(?P<pre>\s*version\s*=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""")
 _TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
 _VERSIONISH = r"(?<![\d.])\d+(?:\.\d+)+(?:(?:[-+]|\.?(?=[a-z]))[0-9A-Za-z.+-]*)?"
-AUTO = ("pyproject.toml", "package.json")
 
 
 class Found(NamedTuple):
@@ -145,9 +145,9 @@ def _package_json(spec: str, path: str, text: str) -> Found:
 
 
 def detect(root: Path) -> list[str]:
-    """Version files a project has without saying so: those of AUTO that hold a version."""
+    """Version files a project has without saying so: those of AUTO_VERSION_FILES holding a version."""
     out = []
-    for name in AUTO:
+    for name in AUTO_VERSION_FILES:
         if (root / name).is_file():
             try:
                 read(root, name)

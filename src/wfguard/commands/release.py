@@ -8,7 +8,6 @@ the commit.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -483,34 +482,22 @@ def run(opts: Options) -> int:
     config = load_config(repo)
     if config.packages and opts.package is None:
         return _each_package(repo, config, opts)
-    return _one(repo, config, opts)
+    return _single(repo, config, opts)
 
 
 def _each_package(repo: Repo, config: Config, opts: Options) -> int:
     """Plain ``release`` in a monorepo: every package with pending fragments (and the root, from
     its own fragments), one commit and tag each, in the order the config lists them."""
-    import io
-
     results: list[dict[str, Any]] = []
     code = 0
     for name in (None, *(p.name for p in config.packages)):
         sub = opts._replace(package=name)
-        if opts.fmt == "json":
-            buffer = io.StringIO()
-            real, sys.stdout = sys.stdout, buffer
-            try:
-                code = max(code, _one(repo, config, sub))
-            finally:
-                sys.stdout = real
-            data = json.loads(buffer.getvalue())
-            if data.get("version"):
-                results.append({"package": name, **data})
-        else:
-            if decide(repo, config, sub) is None:
-                continue
-            _printer(opts.fmt)(f"== {name or 'the repository root'}")
-            results.append({"package": name})
-            code = max(code, _one(repo, config, sub))
+        plan = decide(repo, config, sub)
+        if plan is None:
+            continue
+        _printer(opts.fmt)(f"== {name or 'the repository root'}")
+        code, data = _one(repo, config, sub, plan)
+        results.append({"package": name, **data})
         if code:
             break
     if opts.fmt == "json":
@@ -520,38 +507,41 @@ def _each_package(repo: Repo, config: Config, opts: Options) -> int:
     return code
 
 
-def _one(repo: Repo, config: Config, opts: Options) -> int:
+def _single(repo: Repo, config: Config, opts: Options) -> int:
     plan = decide(repo, config, opts)
-    out = _printer(opts.fmt)
     if plan is None:
         if opts.fmt == "json":
             emit(to_json({"version": None, "previous": _previous(repo, config, opts.package), "bump": None,
-                          "reasons": [],
-                          "notes": "", "tag": None, "commit": None, "pushed": False, "dry_run": opts.dry_run,
-                          "next": []}), None)
+                          "reasons": [], "notes": "", "tag": None, "commit": None, "pushed": False,
+                          "dry_run": opts.dry_run, "next": []}), None)
         else:
-            out("nothing to release: no pending fragments or releasable commits since the last release")
+            _printer(opts.fmt)("nothing to release: no pending fragments or releasable commits since the last release")
         return 0
+    code, data = _one(repo, config, opts, plan)
+    if opts.fmt == "json":
+        emit(to_json(data), None)
+    return code
+
+
+def _one(repo: Repo, config: Config, opts: Options, plan: Plan) -> tuple[int, dict[str, Any]]:
+    """Show the plan, and carry it out unless it is a dry run: the exit code and the JSON."""
+    out = _printer(opts.fmt)
     if opts.dry_run:
         if opts.notes_file:
             _write_notes(opts.notes_file, plan.notes)
         _show(plan, opts, out)
-        if opts.fmt == "json":
-            emit(to_json(_json(plan, None, False, opts)), None)
-        return 0
+        return 0, _json(plan, None, False, opts)
     _show(plan, opts, out)
     if not opts.yes and opts.fmt != "json" and sys.stdin.isatty() and sys.stdout.isatty():
         from rich.prompt import Confirm
 
         if not Confirm.ask(f"release {plan.version}?", default=False):
             out("nothing was changed")
-            return 0
+            return 0, _json(plan, None, False, opts)
     code, sha, pushed = carry_out(repo, config, plan, opts, out)
     if sha and opts.notes_file:  # the notes of a release that exists, pushed or still to push
         _write_notes(opts.notes_file, plan.notes)
-    if opts.fmt == "json":
-        emit(to_json(_json(plan, sha, pushed, opts)), None)
-    return code
+    return code, _json(plan, sha, pushed, opts)
 
 
 def _previous(repo: Repo, config: Config, package: str | None = None) -> str | None:
