@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 
+from .records import TYPE_CHECKING
 from .shellparse import Word, parse
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ADVICE = ('Use the compliant path instead: wfguard ship --yes -m "type(scope): description" '
           "(it writes the changelog fragment, runs the checks, commits and pushes). If a rule truly does "

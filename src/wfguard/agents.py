@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .model import Config, RuleConfig
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Config, RuleConfig
 
 START = "<!-- wfguard:agents:start -->"
 END = "<!-- wfguard:agents:end -->"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import NamedTuple
 
 from . import git
 from .git import EMPTY_TREE, ZERO_SHA, BlobReader
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from pathlib import Path
 
 # Content rules read added lines of files up to this size; bigger files are left to max_size.
 CONTENT_SCAN_LIMIT = 8 * 1024 * 1024

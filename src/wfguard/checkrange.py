@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import changeset, git
-from .changeset import ChangeSet
 from .errors import GitError, NoCommonHistory
+from .records import TYPE_CHECKING
 from .repo import Repo, resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .changeset import ChangeSet
 
 SHALLOW_HINT = ("fetch the history the check needs: 'git fetch --unshallow' (or in GitHub Actions "
                 "'actions/checkout' with 'fetch-depth: 0'; in GitLab 'GIT_DEPTH: 0')")

@@ -10,7 +10,8 @@ bare version bumps) pass.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
 HEADER_MAX = 100

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
-from typing import Protocol
 
 from . import rules as rule_kinds
 from . import skips
-from .changeset import ChangedPath, ChangeSet
 from .globs import PathFilter
-from .model import Config, RuleConfig
+from .records import TYPE_CHECKING
 from .report import Report, Result
 from .rules.base import Context, Message
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Protocol
+
+    from .changeset import ChangedPath, ChangeSet
+    from .model import Config, RuleConfig
+
+    class Progress(Protocol):
+        """Told of each rule as it starts and ends (a terminal ticker, see progress.py)."""
+
+        def start(self, rule: RuleConfig) -> None: ...
+
+        def done(self, result: Result) -> None: ...
 
 
 def matched_paths(rule: RuleConfig, cs: ChangeSet) -> tuple[ChangedPath, ...]:
@@ -44,14 +55,6 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
                   duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,
                   skippable=rule.skip.allowed, reason=outcome.reason, package=rule.package)
-
-
-class Progress(Protocol):
-    """Told of each rule as it starts and ends (a terminal ticker, see progress.py)."""
-
-    def start(self, rule: RuleConfig) -> None: ...
-
-    def done(self, result: Result) -> None: ...
 
 
 def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None,

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-from .report import Report
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
+
+    from .report import Report
 
 EVENTS_FILE = "events.jsonl"
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import NamedTuple
 
 from . import conventional, git
-from .changeset import ChangeSet
 from .engine import matched_paths
 from .errors import NeedsChoice, WfguardError
-from .model import Config, RuleConfig
+from .records import TYPE_CHECKING, NamedTuple
 from .rules.base import Context
 from .rules.changelog import ChangelogRule, fragments_of
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .changeset import ChangeSet
+    from .model import Config, RuleConfig
 
 
 class Fix(NamedTuple):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from .globs import any_match
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+    from typing import Any
 
 _NAME = re.compile(r"^\+?[A-Za-z0-9._-]+$")
 _HOUSEKEEPING = frozenset({".gitignore", ".gitkeep", ".keep"})

@@ -8,12 +8,14 @@ revisions in one call (``checkrange.py``), and two processes started early to ru
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from .errors import GitError
+from .records import TYPE_CHECKING, NamedTuple
 from .spawn import GIT_BASE_ARGS, Proc, git_env, take_early
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
 
 __all__ = ["Proc"]
 

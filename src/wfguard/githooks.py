@@ -5,20 +5,23 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from . import changeset, engine, events, git
 from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
 from .errors import GitError, WfguardError
-from .model import Config
 from .progress import for_stream
+from .records import TYPE_CHECKING, NamedTuple
 from .render import text
 from .render.style import Styler, use_color
 from .repo import Repo, discover, resolve
 from .report import Report
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .model import Config
 
 ZERO = git.ZERO_SHA
 SCISSORS = "------------------------ >8 ------------------------"

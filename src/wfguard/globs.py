@@ -12,9 +12,12 @@ Branch names are not paths: :func:`match_branch` anchors a glob at both ends of 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class GlobError(ValueError):

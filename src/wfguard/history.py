@@ -6,12 +6,13 @@ work already on the branch: the after-the-fact patching the workflow exists to p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import NamedTuple
-
 from . import git
 from .changeset import parse_trailers
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 
 class HistoryCommit(NamedTuple):

@@ -12,11 +12,15 @@ import posixpath
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from typing import Any
 
-from .history import Repair, Skip
-from .model import Config
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from .history import Repair, Skip
+    from .model import Config
 
 EARLY = ("pre-commit", "commit-msg")
 LATE = ("pre-push", "ci", "pre-receive")

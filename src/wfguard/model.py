@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
 
-Stage = Literal["pre-commit", "commit-msg", "pre-push", "ci", "pre-receive"]
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, Literal
+
+    Stage = Literal["pre-commit", "commit-msg", "pre-push", "ci", "pre-receive"]
+
 STAGES: tuple[Stage, ...] = ("pre-commit", "commit-msg", "pre-push", "ci", "pre-receive")
 HOOK_STAGES = ("pre-commit", "commit-msg", "pre-push")
 

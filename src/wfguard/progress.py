@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, TextIO
+
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 if TYPE_CHECKING:
     from .model import RuleConfig

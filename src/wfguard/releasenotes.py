@@ -8,10 +8,14 @@ headings). Pure functions, no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
 
-from .fragments import Fragment
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    from .fragments import Fragment
 
 MARKER = "<!-- wfguard:release-notes -->"
 TOWNCRIER_MARKERS = (".. towncrier release notes start", "<!-- towncrier release notes start -->")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 from . import git
 from .errors import GitError
+from .records import NamedTuple
 
 
 class Repo(NamedTuple):

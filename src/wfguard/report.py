@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
 
-from .rules.base import Message
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, Literal
+
+    from .rules.base import Message
+
+    ResultStatus = Literal["pass", "fail", "skip", "not-applicable"]
+
+    Severity = Literal["error", "warning"]
 
 STATUSES = ("pass", "fail", "skip", "not-applicable")
-
-
-ResultStatus = Literal["pass", "fail", "skip", "not-applicable"]
-Severity = Literal["error", "warning"]
 
 
 class Result(NamedTuple):

@@ -9,7 +9,7 @@ same line, ``$(...)``) is marked dynamic, so a caller can fail closed on it.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .records import NamedTuple
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "&", "|", "(", ")", "\n")
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f",

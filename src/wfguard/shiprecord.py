@@ -14,9 +14,12 @@ import contextlib
 import json
 import os
 import time
-from pathlib import Path
 
 from . import git
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RECORD = "ship-record.json"
 MAX_AGE_S = 600

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal, NamedTuple
+from .records import TYPE_CHECKING, NamedTuple
 
-from .changeset import ChangeSet
-from .model import RuleConfig
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Literal
+
+    from .changeset import ChangeSet
+    from .model import RuleConfig
 
 TRAILER = "Wfguard-Skip"
 # Where the environment variable counts: never in CI or on the server, where a skip

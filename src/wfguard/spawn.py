@@ -12,8 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-from collections.abc import Mapping, Sequence
-from typing import IO
+
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import IO
 
 _CHUNK = 1 << 16
 # Settings that would make git's output depend on the user's config or terminal.

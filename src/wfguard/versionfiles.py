@@ -11,10 +11,10 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 from .errors import WfguardError
 from .model import AUTO_VERSION_FILES
+from .records import NamedTuple
 
 _PY = re.compile(r"""^(?P<pre>\s*__version__\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""", re.MULTILINE)
 _TOML_KEY = re.compile(r"""^(?P<pre>\s*version\s*=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""")

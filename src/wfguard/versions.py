@@ -7,10 +7,16 @@ decides on: the release triple, an optional pre-release (label, number), and an 
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
 
-Level = Literal["major", "minor", "patch"]
-Scheme = Literal["pep440", "semver"]
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Level = Literal["major", "minor", "patch"]
+
+    Scheme = Literal["pep440", "semver"]
+
 LEVELS: tuple[Level, ...] = ("patch", "minor", "major")  # lowest first
 
 # SemVer 2.0.0's own regular expression (semver.org), without the optional leading "v"

@@ -7,12 +7,15 @@ judge it; this rule makes the weakening itself visible and deliberate before it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-from .changeset import ChangeSet
-from .model import Config, RuleConfig
+from .records import TYPE_CHECKING
 from .report import Result
 from .rules.base import Message
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .changeset import ChangeSet
+    from .model import Config, RuleConfig
 
 RULE_ID = "workflow-weakened"
 WHY = ("The workflow is what keeps shortcuts out; loosening it quietly in the same change that "

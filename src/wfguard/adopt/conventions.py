@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from .. import conventional, git
+from ..records import TYPE_CHECKING, NamedTuple
 from ..repo import resolve
 from . import toml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 # commitizen's cz_conventional_commits schema_pattern, as `cz check` applies it (header part)
 COMMITIZEN_PATTERN = (r"^(build|ci|docs|feat|fix|perf|refactor|style|test|chore|revert|bump)"

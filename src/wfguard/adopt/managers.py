@@ -8,11 +8,13 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
-from pathlib import Path
-from typing import NamedTuple
 
 from ..errors import WfguardError
+from ..records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 LEFTHOOK_FILES = ("lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml",
                   ".config/lefthook.yml", ".config/lefthook.yaml")

@@ -4,13 +4,16 @@ the form of its existing tags, for the ``release:`` block ``init`` writes."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from .. import git, versionfiles
 from ..errors import WfguardError
+from ..records import TYPE_CHECKING, NamedTuple
 from . import toml
 from .conventions import commitizen_settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 _TAG_NUMBER = re.compile(r"\d+\.\d+(\.\d+)?")
 

@@ -4,10 +4,13 @@ changelog rule's ``fragments`` options, so a project's existing fragments pass o
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
-from typing import Any, NamedTuple
 
+from ..records import TYPE_CHECKING, NamedTuple
 from . import toml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 # towncrier's own defaults, used when a project declares no types
 DEFAULT_TYPES: tuple[tuple[str, str, bool], ...] = (

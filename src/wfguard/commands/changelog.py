@@ -7,12 +7,12 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import NamedTuple
 
 from .. import git, releasenotes
 from ..errors import WfguardError
 from ..fragments import Fragment, Fragments, pending_fragments
 from ..model import RuleConfig
+from ..records import NamedTuple
 from ..rules.changelog import fragments_of
 from .common import emit, load_config, open_repo, to_json
 

@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .. import git
 from ..checkrange import changes, resolve_range, start_log
 from ..config.sources import CONFIG_NAME
 from ..errors import WfguardError
+from ..records import NamedTuple
 from .common import emit, guarded, open_repo, to_json
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ from ..exits import guarded
 from ..repo import Repo, discover
 
 if TYPE_CHECKING:
+    from ..config.sources import Source
     from ..model import Config
 
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 def load_config(repo: Repo, rev: str | None = None) -> Config:
     from .. import config as config_mod
 
-    source: config_mod.Source = (config_mod.WorkTree(repo.root) if rev is None
+    source: Source = (config_mod.WorkTree(repo.root) if rev is None
                                  else config_mod.CommitSource(repo.root, rev))
     return config_mod.load(source, repo.state_dir, allow_fetch=True)  # commands may fetch; hooks never
 

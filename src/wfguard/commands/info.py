@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import config as config_mod
 from .. import rules as rule_kinds
@@ -12,6 +12,9 @@ from ..errors import EXIT_ERROR, ConfigError, WfguardError
 from ..model import STAGES, Config, RuleConfig
 from ..resources import schema_text
 from .common import emit, load_config, open_repo
+
+if TYPE_CHECKING:
+    from ..config.sources import Source
 
 
 def _rule_info(rule: RuleConfig) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def validate(path: str | None, fmt: str = "text") -> int:
 
     if path:
         p = Path(path)
-        source: config_mod.Source = config_mod.File(p)
+        source: Source = config_mod.File(p)
     else:
         source = config_mod.WorkTree(open_repo().root)
     try:

@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import git
 from ..adopt import conventions, managers, workspaces
@@ -21,6 +21,7 @@ from ..adopt import towncrier as towncrier_mod
 from ..config import CONFIG_NAME
 from ..errors import WfguardError
 from ..fragments import parse_name
+from ..records import NamedTuple
 from ..repo import Repo, current_branch, resolve
 from ..resources import schema_text
 from .common import emit, open_repo

@@ -13,18 +13,21 @@ import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import conventional, git, releasenotes, versionfiles, versions
 from ..changeset import log_commits, parse_trailers
 from ..errors import EXIT_ERROR, EXIT_FAILED, WfguardError
 from ..fragments import Fragments
 from ..model import Config, ReleaseConfig
+from ..records import NamedTuple
 from ..repo import Repo, current_branch, resolve
 from ..rules.changelog import Options as ChangelogOptions
-from ..versions import Level
 from . import changelog
 from .common import emit, load_config, open_repo, to_json
+
+if TYPE_CHECKING:
+    from ..versions import Level
 
 
 class Options(NamedTuple):

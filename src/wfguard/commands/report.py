@@ -12,11 +12,12 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import events, history, insights
 from ..errors import WfguardError
 from ..model import Config
+from ..records import NamedTuple
 from ..repo import Repo, resolve
 from ..rules.changelog import Options as ChangelogOptions
 from .common import emit, load_config, open_repo, to_json

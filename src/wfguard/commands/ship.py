@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
 from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, NeedsChoice, WfguardError
 from ..globs import match_branch
 from ..model import HOOK_STAGES, Config
 from ..progress import for_stream
+from ..records import NamedTuple
 from ..render import text
 from ..render.style import Styler, use_color
 from ..repo import Repo, current_branch, resolve

@@ -12,12 +12,13 @@ from __future__ import annotations
 import fnmatch
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import git
 from ..config import CONFIG_NAME, WorkTree, load_uncached, shared
 from ..errors import WfguardError
 from ..model import Config
+from ..records import NamedTuple
 from .common import emit, open_repo, to_json
 
 

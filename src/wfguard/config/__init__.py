@@ -12,10 +12,14 @@ from pathlib import Path
 
 from .. import __version__
 from ..model import Config
+from ..records import TYPE_CHECKING
 from ..resources import workflows_dir
-from .sources import CONFIG_NAME, CommitSource, File, Source, WorkTree
+from .sources import CONFIG_NAME, CommitSource, File, WorkTree
 
-__all__ = ["CONFIG_NAME", "CommitSource", "File", "Source", "WorkTree", "load", "load_uncached"]
+if TYPE_CHECKING:
+    from .sources import Source
+
+__all__ = ["CONFIG_NAME", "CommitSource", "File", "WorkTree", "load", "load_uncached"]
 
 _CACHE_FILE = "config-cache.json"
 # bumped when the stored config changes shape; the loader's file time joins it, so installing

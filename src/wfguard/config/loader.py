@@ -5,17 +5,22 @@ from __future__ import annotations
 import difflib
 import itertools
 import posixpath
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import ConfigError, WfguardError
 from ..model import COMMON_FIELDS
+from ..records import TYPE_CHECKING
 from ..resources import builtin_workflows, workflows_dir
 from ..rules import kind_module, options
 from . import shared, validate, yamlpos
-from .sources import CONFIG_NAME, Source
-from .yamlpos import Path
+from .sources import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from .sources import Source
+    from .yamlpos import Path
 
 
 @dataclass

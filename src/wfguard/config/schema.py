@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 from ..model import STAGES
+from ..records import TYPE_CHECKING
 from ..rules import KINDS, kind_module
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _STRING = {"type": "string", "minLength": 1}
 

@@ -15,10 +15,10 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import NamedTuple
 
 from .. import git
 from ..errors import ConfigError, GitError, WfguardError
+from ..records import NamedTuple
 
 FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_DEPTH = 5

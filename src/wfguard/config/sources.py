@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
 
 from .. import git
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Source(Protocol):
+        def read(self, relpath: str) -> bytes | None: ...
+
+        def label(self, relpath: str) -> str: ...
 
 CONFIG_NAME = ".wfguard.yml"
-
-
-class Source(Protocol):
-    def read(self, relpath: str) -> bytes | None: ...
-
-    def label(self, relpath: str) -> str: ...
 
 
 class WorkTree:

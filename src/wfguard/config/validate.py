@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 import jsonschema
 
 from ..errors import ConfigError
+from ..records import TYPE_CHECKING
 from ..rules import KINDS as KIND_TABLE
 from .yamlpos import Path, dotted
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
 KINDS = tuple(KIND_TABLE)
 

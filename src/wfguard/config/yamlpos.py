@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from ..errors import ConfigError
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Path = tuple[str | int, ...]
 MAX_NODES = 10_000

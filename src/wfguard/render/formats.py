@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..report import Report, Result
+from ..records import TYPE_CHECKING
 from . import safe
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..report import Report, Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

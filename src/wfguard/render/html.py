@@ -4,7 +4,11 @@ no font or style from the network, every string escaped."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:60rem;color:#1b1f24}

@@ -7,7 +7,11 @@ so the hook path stays within its start-up budget.
 from __future__ import annotations
 
 import os
-from typing import TextIO
+
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34",
           "cyan": "36", "bold red": "1;31", "bold green": "1;32", "bold yellow": "1;33"}

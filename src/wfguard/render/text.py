@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ..report import Report, Result
+from ..records import TYPE_CHECKING
 from . import safe
-from .style import Styler
+
+if TYPE_CHECKING:
+    from ..report import Report, Result
+    from .style import Styler
 
 _MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skip": ("↷", "yellow"),
          "not-applicable": ("·", "dim")}

@@ -5,13 +5,27 @@ A module is imported only when its kind is used, so a hook pays for the rules it
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
-from types import ModuleType
-from typing import Any, NamedTuple, Protocol
 
-from ..model import RuleConfig, Stage
-from .base import Context, Message, Outcome, Rule
-from .options import Fail
+from ..records import TYPE_CHECKING, NamedTuple
+from .base import Context, Message, Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import ModuleType
+    from typing import Any, Protocol
+
+    from ..model import RuleConfig, Stage
+    from .base import Rule
+    from .options import Fail
+
+    class KindModule(Protocol):
+        """What each module in this package provides (checked by a test, read by the loader)."""
+
+        SCHEMA: dict[str, Any]
+        DEFAULT_STAGES: tuple[Stage, ...]
+        RUNS_CODE: bool
+
+        def parse(self, fields: Mapping[str, Any], fail: Fail) -> Any: ...
 
 
 class Kind(NamedTuple):
@@ -29,16 +43,6 @@ KINDS: dict[str, Kind] = {
 }
 
 
-class KindModule(Protocol):
-    """What each module in this package provides (checked by a test, read by the loader)."""
-
-    SCHEMA: dict[str, Any]
-    DEFAULT_STAGES: tuple[Stage, ...]
-    RUNS_CODE: bool
-
-    def parse(self, fields: Mapping[str, Any], fail: Fail) -> Any: ...
-
-
 def kind_module(kind: str) -> KindModule:
     module: ModuleType = importlib.import_module(f"{__name__}.{KINDS[kind].module}")
     return module
@@ -53,5 +57,5 @@ def build(config: RuleConfig) -> Rule:
     return rule_class(config.kind)(config)
 
 
-__all__ = ["KINDS", "Context", "Kind", "Message", "Outcome", "Rule", "build", "kind_module",
+__all__ = ["KINDS", "Context", "Kind", "Message", "Outcome", "build", "kind_module",
            "rule_class"]

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, NamedTuple, Protocol
+from ..records import TYPE_CHECKING, NamedTuple
 
-from ..changeset import ChangedPath, ChangeSet
-from ..model import Config, RuleConfig
+if TYPE_CHECKING:
+    from typing import ClassVar, Literal, Protocol
+
+    from ..changeset import ChangedPath, ChangeSet
+    from ..model import Config, RuleConfig
+
+    Status = Literal["pass", "fail", "not-applicable"]
+
+    class Rule(Protocol):
+        kind: ClassVar[str]
+
+        def __init__(self, config: RuleConfig) -> None: ...
+
+        def evaluate(self, ctx: Context) -> Outcome: ...
+
+        def fix_hint(self) -> str: ...
+
+        def describe(self) -> str: ...
 
 MAX_MESSAGES = 50
 
@@ -16,9 +32,6 @@ class Message(NamedTuple):
     line: int | None = None
     # "note": worth showing even when the rule passes (a command ran on unstaged edits)
     level: Literal["finding", "note"] = "finding"
-
-
-Status = Literal["pass", "fail", "not-applicable"]
 
 
 class Outcome(NamedTuple):
@@ -59,18 +72,6 @@ class Context(NamedTuple):
     @property
     def stage(self) -> str:
         return self.changes.stage
-
-
-class Rule(Protocol):
-    kind: ClassVar[str]
-
-    def __init__(self, config: RuleConfig) -> None: ...
-
-    def evaluate(self, ctx: Context) -> Outcome: ...
-
-    def fix_hint(self) -> str: ...
-
-    def describe(self) -> str: ...
 
 
 def listing(paths: list[str], limit: int = 5) -> str:

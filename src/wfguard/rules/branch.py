@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple
 
 from ..globs import match_branch
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome
 from .releaseshape import release_only
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar
+
+    from ..model import RuleConfig, Stage
 
 SCHEMA: dict[str, Any] = {
     "protected": options.GLOBS,

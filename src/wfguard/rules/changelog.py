@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple
 
-from ..changeset import ChangedPath
 from ..fragments import Fragment, Fragments, classify, is_changeset, opening_words, parse_changeset, words
 from ..globs import check_glob
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome, listing
 from .releaseshape import release_only
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar
+
+    from ..changeset import ChangedPath
+    from ..model import RuleConfig, Stage
 
 _NAME = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
 SCHEMA: dict[str, Any] = {

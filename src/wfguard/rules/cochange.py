@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple
-
 from ..globs import any_match
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome, listing
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar
+
+    from ..model import RuleConfig, Stage
 
 SCHEMA: dict[str, Any] = {"if_changed": options.GLOBS, "then_change": options.GLOBS}
 # at commit-msg, not pre-commit: a Wfguard-Skip trailer may waive it, and only then is it known

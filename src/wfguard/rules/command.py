@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple
 
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar
+
+    from ..model import RuleConfig, Stage
 
 TAIL_LINES = 50
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, NamedTuple
 
 from .. import conventional, watchdog
 from ..changeset import parse_trailers
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar, Literal
+
+    from ..model import RuleConfig, Stage
 
 SCHEMA: dict[str, Any] = {
     "preset": {"enum": ["conventional"]},

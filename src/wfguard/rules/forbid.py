@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple
 
 from .. import watchdog
 from ..globs import any_match
-from ..model import RuleConfig, Stage
+from ..records import TYPE_CHECKING, NamedTuple
 from ..sizes import human, parse_size
 from . import options
 from .base import Context, Message, Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, ClassVar
+
+    from ..model import RuleConfig, Stage
 
 SCHEMA: dict[str, Any] = {
     "files": options.GLOBS,

@@ -11,22 +11,27 @@ read the stored JSON back with ``load``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from collections.abc import Mapping
 
-from ..errors import ConfigError
 from ..globs import check_glob
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Protocol, TypeVar
+
+    from ..errors import ConfigError
+
+    T = TypeVar("T")
+
+    class Fail(Protocol):
+        """Builds the located error for ``rules.<id>.<key>[.<sub>...]``."""
+
+        def __call__(self, key: str, message: str, sub: tuple[str | int, ...] = ()) -> ConfigError: ...
 
 GLOBS: dict[str, Any] = {"$ref": "#/$defs/globs"}
 REGEXES: dict[str, Any] = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 
-T = TypeVar("T")
-
-
-class Fail(Protocol):
-    """Builds the located error for ``rules.<id>.<key>[.<sub>...]``."""
-
-    def __call__(self, key: str, message: str, sub: tuple[str | int, ...] = ()) -> ConfigError: ...
 
 
 def as_list(value: Any) -> list[Any]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
-from .base import Context
+from ..records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Context
 
 _VERSIONISH = re.compile(r"\d+\.\d+")
 
