@@ -75,7 +75,7 @@ class ChangeSet:
     def __init__(
         self,
         stage: str,
-        root: Path,
+        root: str | Path,
         paths: tuple[ChangedPath, ...],
         commits: tuple[Commit, ...] = (),
         branch: str | None = None,
@@ -236,7 +236,7 @@ def _diff_argv(spec: Sequence[str]) -> list[str]:
     return ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv", *spec]
 
 
-def diff_paths(root: Path, spec: Sequence[str]) -> tuple[ChangedPath, ...]:
+def diff_paths(root: str | Path, spec: Sequence[str]) -> tuple[ChangedPath, ...]:
     return parse_raw(git.split_z(git.run(_diff_argv(spec), root).stdout))
 
 
@@ -272,7 +272,7 @@ def parse_log(data: bytes) -> tuple[Commit, ...]:
     return tuple(_commits(git.split_z(data)))
 
 
-def log_commits(root: Path, revs: Sequence[str]) -> tuple[Commit, ...]:
+def log_commits(root: str | Path, revs: Sequence[str]) -> tuple[Commit, ...]:
     """Every commit in ``revs`` (oldest first) with its message, in one git call."""
     return parse_log(git.run(_log_argv(revs), root).stdout)
 
@@ -302,7 +302,7 @@ def parse_trailers(message: str) -> list[tuple[str, str]]:
     return found
 
 
-def from_range(root: Path, stage: str, base: str | None, head: str,
+def from_range(root: str | Path, stage: str, base: str | None, head: str,
                branch: str | None = None, target_refs: Sequence[str] = ()) -> ChangeSet:
     """The change of ``base..head``; no base means everything ``head`` contains."""
     spec = (base or EMPTY_TREE, head)
@@ -319,7 +319,7 @@ class PendingLog:
     drains and parses the log as it streams, so git's history walk and the parsing overlap
     each other and whatever the caller does meanwhile (imports, config)."""
 
-    def __init__(self, root: Path, base: str | None, head: str) -> None:
+    def __init__(self, root: str | Path, base: str | None, head: str) -> None:
         self.root, self.base, self.head = root, base, head
         self.args = _log_argv([f"{base}..{head}"] if base else [head])
         self.proc = git.popen(self.args, root)
@@ -365,7 +365,7 @@ def _commits(fields: list[str]) -> list[Commit]:
             for i in range(0, len(fields) - 2, 3)]
 
 
-def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | None = None,
+def from_merge_base(root: str | Path, stage: str, base: str, head: str, branch: str | None = None,
                     pending: PendingLog | None = None, target_refs: Sequence[str] = ()) -> ChangeSet:
     """The change of ``merge-base(base, head)..head``: what a pull request shows.
 
@@ -390,7 +390,7 @@ def from_merge_base(root: Path, stage: str, base: str, head: str, branch: str | 
     )
 
 
-def for_ref_update(root: Path, stage: str, old: str | None, new: str, ref: str,
+def for_ref_update(root: str | Path, stage: str, old: str | None, new: str, ref: str,
                    already_there: Sequence[str]) -> ChangeSet:
     """The change one ref update brings (a pre-push line, a pre-receive line): against the old
     tip when there is one, else the new work that ``already_there`` (rev-list exclusions: what
@@ -400,7 +400,7 @@ def for_ref_update(root: Path, stage: str, old: str | None, new: str, ref: str,
     return from_range(root, stage, new_work_base(root, new, already_there), new, target_refs=(ref,))
 
 
-def new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
+def new_work_base(root: str | Path, head: str, exclude: Sequence[str]) -> str | None:
     """Where the new work of ``head`` starts: the parent of its oldest commit that the other
     side does not have yet (None when all of its history is new)."""
     proc = git.run(["rev-list", "--topo-order", "--reverse", "--parents", head, *exclude], root)
@@ -411,7 +411,7 @@ def new_work_base(root: Path, head: str, exclude: Sequence[str]) -> str | None:
     return first[1] if len(first) > 1 else None
 
 
-def from_unpushed(root: Path, stage: str, upstream: str | None, branch: str, message: str,
+def from_unpushed(root: str | Path, stage: str, upstream: str | None, branch: str, message: str,
                   target_ref: str, tree: str) -> ChangeSet:
     """What a push will carry before the commit is made: the commits since ``upstream`` plus
     ``tree`` (the commit ``ship`` plans), with the message about to be committed."""
@@ -423,13 +423,13 @@ def from_unpushed(root: Path, stage: str, upstream: str | None, branch: str, mes
                      target_refs=(target_ref,), diff_spec=spec)
 
 
-def _resolve(root: Path, rev: str) -> str | None:
+def _resolve(root: str | Path, rev: str) -> str | None:
     from .repo import resolve
 
     return resolve(root, rev)
 
 
-def from_tree(root: Path, stage: str, tree: str, message: str | None = None, branch: str | None = None
+def from_tree(root: str | Path, stage: str, tree: str, message: str | None = None, branch: str | None = None
               ) -> ChangeSet:
     """A commit not made yet: ``tree`` (what ``ship`` plans to commit) against HEAD."""
     base = _resolve(root, "HEAD") or EMPTY_TREE
@@ -438,7 +438,7 @@ def from_tree(root: Path, stage: str, tree: str, message: str | None = None, bra
                      diff_spec=spec)
 
 
-def from_index(root: Path, stage: str, message: str | None = None, branch: str | None = None) -> ChangeSet:
+def from_index(root: str | Path, stage: str, message: str | None = None, branch: str | None = None) -> ChangeSet:
     """What is staged, against HEAD (git itself uses the empty tree before the first commit).
     git sets GIT_INDEX_FILE for `commit -a` and `commit <paths>`; it reaches git through the
     environment, so the index git is about to commit is the one read."""

@@ -46,7 +46,7 @@ def _branch(env: Mapping[str, str], repo: Repo) -> str | None:
     return None  # from git only if a rule needs it: see ChangeSet.branch
 
 
-def _default_branch(root: Path) -> str | None:
+def _default_branch(root: str | Path) -> str | None:
     ref = git.symbolic_ref(root, "refs/remotes/origin/HEAD")
     if ref:
         return ref.removeprefix("refs/remotes/")
@@ -56,7 +56,7 @@ def _default_branch(root: Path) -> str | None:
     return None
 
 
-def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]:
+def _base_from_env(env: Mapping[str, str], root: str | Path) -> tuple[str | None, str]:
     if _get(env, "GITHUB_ACTIONS"):
         base_ref = _get(env, "GITHUB_BASE_REF")
         if base_ref:
@@ -81,7 +81,7 @@ def _base_from_env(env: Mapping[str, str], root: Path) -> tuple[str | None, str]
     return None, ""
 
 
-def _resolve_pair(root: Path, base: str, head: str) -> tuple[str | None, str | None]:
+def _resolve_pair(root: str | Path, base: str, head: str) -> tuple[str | None, str | None]:
     """Both revisions in one git call (the usual case), one by one only to report which is bad."""
     proc = git.run(["rev-parse", "--end-of-options", f"{base}^{{commit}}", f"{head}^{{commit}}"], root, check=False)
     shas = git.text(proc.stdout).split()

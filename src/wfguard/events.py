@@ -6,11 +6,15 @@ It lives in the common git dir, so all worktrees share it. Each line is written 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
 from .records import TYPE_CHECKING
+
+try:  # the string encoder json.dumps itself uses, without importing json (and re) on a hook's path
+    from _json import encode_basestring_ascii as _quote
+except ImportError:  # an interpreter without the C accelerator
+    from json import dumps as _quote
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,19 +26,45 @@ if TYPE_CHECKING:
 EVENTS_FILE = "events.jsonl"
 
 
-def append(state_dir: Path, event: dict[str, Any]) -> None:
+def append(state_dir: str | Path, event: dict[str, Any]) -> None:
     """One event of another kind (an agent's refused command) on the same log."""
+    import json
+
     _write(state_dir, (json.dumps(event) + "\n").encode("utf-8", "backslashreplace"))
 
 
-def record(state_dir: Path, report: Report, total_ms: int, source: str, also: Path | None = None) -> None:
+def dumps(event: dict[str, str | int | float | bool | None]) -> str:
+    """``json.dumps(event)`` for the flat events a hook writes, byte for byte (a test holds it to
+    json's), ASCII escapes included: any character of a reason, lone surrogates too, encodes."""
+    parts = []
+    for key, value in event.items():
+        if isinstance(value, str):
+            text = _quote(value)
+        elif value is None:
+            text = "null"
+        elif value is True or value is False:
+            text = "true" if value else "false"
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        elif isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+            text = float.__repr__(value)
+        else:
+            import json
+
+            text = json.dumps(value)
+        parts.append(f"{_quote(key)}: {text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def record(state_dir: str | Path, report: Report, total_ms: int, source: str, also: str | Path | None = None
+           ) -> None:
     """The report's events, on the repository's log and on ``also`` (``check --events FILE``)."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lines = []
     for r in report.results:
         if r.status == "not-applicable":
             continue
-        event: dict[str, Any] = {
+        event: dict[str, str | int | float | bool | None] = {
             "time": now, "source": source, "stage": report.stage, "rule": r.rule,
             "status": r.status, "severity": r.severity, "duration_ms": r.duration_ms,
         }
@@ -43,20 +73,19 @@ def record(state_dir: Path, report: Report, total_ms: int, source: str, also: Pa
         if r.skipped:
             event["skip_by"] = r.skipped["by"]
             event["skip_reason"] = r.skipped["reason"]
-        lines.append(json.dumps(event))  # ASCII escapes: any bytes of a reason (surrogates too) encode
-    lines.append(json.dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
-                             "status": "pass" if report.passed else "fail",
-                             "duration_ms": total_ms}))
+        lines.append(dumps(event))  # ASCII escapes: any bytes of a reason (surrogates too) encode
+    lines.append(dumps({"time": now, "source": source, "stage": report.stage, "rule": None,
+                        "status": "pass" if report.passed else "fail", "duration_ms": total_ms}))
     data = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
     _write(state_dir, data)
     if also is not None:
-        _write(also.parent, data, also.name)
+        _write(os.path.dirname(os.path.abspath(also)), data, os.path.basename(also))
 
 
-def _write(state_dir: Path, data: bytes, name: str = EVENTS_FILE) -> None:
+def _write(state_dir: str | Path, data: bytes, name: str = EVENTS_FILE) -> None:
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(state_dir / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.makedirs(state_dir, exist_ok=True)
+        fd = os.open(os.path.join(state_dir, name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, data)
         finally:
@@ -73,12 +102,15 @@ class Counted:
         self.corrupt = 0
 
 
-def read(state_dir: Path, counted: Counted | None = None, path: Path | None = None) -> Iterator[dict[str, Any]]:
+def read(state_dir: str | Path, counted: Counted | None = None, path: str | Path | None = None
+         ) -> Iterator[dict[str, Any]]:
     """Events one line at a time (a large log is never held whole); corrupt lines are counted
     and skipped, never fatal."""
+    import json
+
     counted = counted or Counted()
     try:
-        with open(path or state_dir / EVENTS_FILE, "rb") as fh:
+        with open(path or os.path.join(state_dir, EVENTS_FILE), "rb") as fh:
             for raw in fh:
                 counted.read += 1
                 try:

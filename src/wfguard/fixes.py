@@ -53,13 +53,13 @@ def fragment_text(message: str) -> str:
     return text + "\n"
 
 
-def unique_name(root: Path, folder: str, slug: str, ftype: str, ext: str | None,
+def unique_name(root: str | Path, folder: str, slug: str, ftype: str, ext: str | None,
                 taken: set[str]) -> str:
     base = slug or "change"
     for n in range(1, 1000):
         name = base if n == 1 else f"{base}-{n}"
         rel = f"{folder}/{name}.{ftype}" + (f".{ext}" if ext else "")
-        if not os.path.lexists(root / rel) and rel not in taken:  # a dangling symlink is taken too
+        if not os.path.lexists(os.path.join(root, rel)) and rel not in taken:  # a dangling symlink is taken too
             return rel
     raise WfguardError(f"cannot find a free fragment name for {slug!r} in {folder}/")
 

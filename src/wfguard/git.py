@@ -8,7 +8,6 @@ revisions in one call (``checkrange.py``), and two processes started early to ru
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from .errors import GitError
 from .records import TYPE_CHECKING, NamedTuple
@@ -16,6 +15,7 @@ from .spawn import GIT_BASE_ARGS, Proc, git_env, take_early
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
+    from pathlib import Path
 
 __all__ = ["Proc"]
 
@@ -56,7 +56,7 @@ def run(
     *,
     input: bytes | None = None,
     check: bool = True,
-    index: Path | None = None,
+    index: str | Path | None = None,
 ) -> Completed:
     """Run ``git ARGS`` in ``cwd``; raise GitError with git's own message when it fails.
     ``index``: an index file of this call's own (never the process's environment)."""
@@ -140,8 +140,9 @@ def config_matching(cwd: str | Path, pattern: str) -> dict[str, str]:
 
 def git_path(cwd: str | Path, name: str) -> Path:
     """``.git/NAME`` as git resolves it (worktrees, ``core.hooksPath`` aside), absolute."""
-    path = Path(out(["rev-parse", "--git-path", name], cwd))
-    return path if path.is_absolute() else Path(cwd) / path
+    from pathlib import Path  # commands only: a hook does not import pathlib
+
+    return Path(cwd, out(["rev-parse", "--git-path", name], cwd))
 
 
 def symbolic_ref(cwd: str | Path, ref: str = "HEAD", *, short: bool = False) -> str | None:
@@ -260,10 +261,10 @@ def planned_tree(cwd: str | Path, *, tracked_changes: bool = False, contents: Ma
     import tempfile
 
     given = os.environ.get("GIT_INDEX_FILE")
-    real = git_path(cwd, "index") if not given else (Path(given) if Path(given).is_absolute() else Path(cwd) / given)
+    real = os.path.join(cwd, given) if given else git_path(cwd, "index")
     with tempfile.TemporaryDirectory(prefix="wfguard-index-") as tmp:
-        scratch = Path(tmp) / "index"
-        if real.exists():
+        scratch = os.path.join(tmp, "index")
+        if os.path.exists(real):
             # copy2 keeps the mtime: git compares file times with it to spot "racy" entries (a file
             # changed within the second the index was written), and a newer copy hides them
             shutil.copy2(real, scratch)

@@ -6,7 +6,6 @@ import os
 import sys
 import time
 from functools import partial
-from pathlib import Path
 
 from . import changeset, engine, events, git
 from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
@@ -20,6 +19,7 @@ from .report import Report
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from .model import Config
 
@@ -39,13 +39,14 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         return pre_receive(args, start)
     repo = discover()
     source = WorkTree(repo.root)
-    if not (repo.root / CONFIG_NAME).is_file():
+    if not os.path.isfile(os.path.join(repo.root, CONFIG_NAME)):
         return without_workflow(repo, name, start)
     config = load(source, repo.state_dir)
     if not config.for_stage(name):
         return 0  # nothing to do at this stage: the cheapest possible hook
     push_input = sys.stdin.read() if name == "pre-push" else ""
-    if (repo.state_dir / "ship-record.json").exists() and _checked_by_ship(repo, name, args, push_input):
+    shipped = os.path.exists(os.path.join(repo.state_dir, "ship-record.json"))
+    if shipped and _checked_by_ship(repo, name, args, push_input):
         return 0
     if name in ("pre-commit", "commit-msg"):
         if name == "commit-msg" and not args:
@@ -53,7 +54,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         comment = git.popen(["config", "--get", "core.commentChar"], repo.root) if args else None
         cs = changeset.from_index(repo.root, name)
         if comment is not None and name == "commit-msg":
-            cs = cs.with_message(message_as_recorded(repo, Path(args[0]), _comment_char(comment)))
+            cs = cs.with_message(message_as_recorded(repo, args[0], _comment_char(comment)))
         elif comment is not None:
             comment.communicate()
         if adopting(repo, cs):
@@ -123,7 +124,7 @@ def _checked_by_ship(repo: Repo, name: str, args: Sequence[str], push_input: str
     if name == "pre-commit":
         return shiprecord.matches(repo.state_dir, repo.root, tree=shiprecord.index_tree(repo.root))
     if name == "commit-msg" and args:
-        message = clean_message(Path(args[0]))
+        message = clean_message(args[0])
         return shiprecord.matches(repo.state_dir, repo.root, tree=shiprecord.index_tree(repo.root), message=message)
     if name == "pre-push":
         updates = parse_push_lines(push_input)
@@ -158,11 +159,16 @@ def _comment_char(proc: git.Proc) -> str:
     return value if value and value != "auto" else "#"
 
 
-def clean_message(path: Path, char: str = "#") -> str:
+def _read(path: str | Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def clean_message(path: str | Path, char: str = "#") -> str:
     """The message as git will record it: comment lines and everything below the scissors
     line dropped, surrounding blank lines trimmed."""
     try:
-        raw = path.read_bytes().decode("utf-8", "replace")
+        raw = _read(path).decode("utf-8", "replace")
     except OSError as exc:
         raise WfguardError(f"cannot read the commit message file {path}: {exc.strerror}") from None
     lines = []
@@ -175,13 +181,13 @@ def clean_message(path: Path, char: str = "#") -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def message_as_recorded(repo: Repo, path: Path, char: str) -> str:
+def message_as_recorded(repo: Repo, path: str | Path, char: str) -> str:
     """The message the rules judge. One that opens with a comment line is ambiguous: git drops
     that line, or keeps it as the header under ``--cleanup=verbatim``, which a hook cannot see.
     Unless a commit template explains the comment, it is judged as written (fail closed)."""
     message = clean_message(path, char)
     try:
-        raw = path.read_bytes().decode("utf-8", "replace")
+        raw = _read(path).decode("utf-8", "replace")
     except OSError:
         return message
     if not raw.startswith(char):
@@ -344,7 +350,7 @@ def _server_config(repo: Repo, config_file: str | None, default: str | None, hea
     """The rules a push is checked by: never the ones it brings. Read from --config, else the
     default branch as it was before this push, else (an empty repository) the pushed tip."""
     if config_file:
-        return load(File(Path(config_file)), repo.state_dir)
+        return load(File(config_file), repo.state_dir)
     rev = default or head
     try:
         return load(CommitSource(repo.root, rev), repo.state_dir)

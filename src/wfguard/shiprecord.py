@@ -25,15 +25,20 @@ RECORD = "ship-record.json"
 MAX_AGE_S = 600
 
 
-def _config_key(state_dir: Path) -> str:
+def _config_key(state_dir: str | Path) -> str:
     """The content of every file the current config was built from (the config cache's key)."""
     import hashlib
 
-    try:
-        files = json.loads((state_dir / "config-cache.json").read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+    from .config import cached_files
+
+    files = cached_files(state_dir)
+    if files is None:
         return ""
-    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        digest.update(b"%d:%s\0%d:" % (len(rel), rel.encode("utf-8", "surrogateescape"), len(files[rel])))
+        digest.update(files[rel])
+    return digest.hexdigest()
 
 
 def _message_key(message: str) -> str:
@@ -42,29 +47,31 @@ def _message_key(message: str) -> str:
     return hashlib.sha256(message.strip().encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def index_tree(root: Path) -> str:
+def index_tree(root: str | Path) -> str:
     """The tree id of the index (git writes the tree objects a commit would write anyway)."""
     return git.write_tree(root)
 
 
-def write(state_dir: Path, root: Path, tree: str, message: str) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True)
+def write(state_dir: str | Path, root: str | Path, tree: str, message: str) -> None:
+    os.makedirs(state_dir, exist_ok=True)
     data = {"tree": tree, "message": _message_key(message), "config": _config_key(state_dir), "time": time.time()}
-    tmp = state_dir / f"{RECORD}.{os.getpid()}"
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, state_dir / RECORD)
+    tmp = os.path.join(state_dir, f"{RECORD}.{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data))
+    os.replace(tmp, os.path.join(state_dir, RECORD))
 
 
-def clear(state_dir: Path) -> None:
+def clear(state_dir: str | Path) -> None:
     with contextlib.suppress(FileNotFoundError):
-        (state_dir / RECORD).unlink()
+        os.unlink(os.path.join(state_dir, RECORD))
 
 
-def matches(state_dir: Path, root: Path, *, tree: str | None = None, message: str | None = None,
+def matches(state_dir: str | Path, root: str | Path, *, tree: str | None = None, message: str | None = None,
             commit: str | None = None) -> bool:
     """True when ship just checked this tree (and message) under this config."""
     try:
-        data = json.loads((state_dir / RECORD).read_text(encoding="utf-8"))
+        with open(os.path.join(state_dir, RECORD), encoding="utf-8") as fh:
+            data = json.loads(fh.read())
     except (OSError, ValueError):
         return False
     if time.time() - float(data.get("time", 0)) > MAX_AGE_S:

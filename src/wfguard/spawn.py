@@ -9,7 +9,6 @@ working directory is given to the program itself (``git -C DIR``): ``posix_spawn
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
 
@@ -36,16 +35,20 @@ def git_env() -> dict[str, str]:
 
 def start_git_early(cwd: str, args: Sequence[str]) -> None:
     where = os.path.realpath(cwd)
-    with contextlib.suppress(OSError):  # else started again, the usual way, when it is needed
+    try:  # noqa: SIM105 - not contextlib: it would be imported before git starts
         STARTED[(where, tuple(args))] = Proc(["git", "-C", where, *GIT_BASE_ARGS, *args], git_env())
+    except OSError:
+        pass  # started again, the usual way, when it is needed
 
 
 def drop_early() -> None:
     """What a run started early and did not use: ended, so nothing stale is ever read."""
     while STARTED:
         _, proc = STARTED.popitem()
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105
             proc.close()
+        except OSError:
+            pass
 
 
 def take_early(cwd: str, args: Sequence[str]) -> Proc | None:

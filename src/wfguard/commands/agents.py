@@ -52,7 +52,7 @@ def run(write: str | None, guard: str | None) -> int:
     if guard is not None:
         if guard not in GUARDS:
             raise WfguardError(f"unknown --guard {guard!r}; supported: {', '.join(GUARDS)}")
-        path = repo.root / GUARDS[guard][0]
+        path = Path(repo.root) / GUARDS[guard][0]
         try:
             current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         except ValueError as exc:
@@ -66,7 +66,7 @@ def run(write: str | None, guard: str | None) -> int:
         emit(f"{'added' if changed else 'already present'}: a {GUARDS[guard][1]} hook in "
              f"{path.relative_to(repo.root)} that refuses commands running git with its hooks off", None)
     if write is not None:
-        target = Path(write) if Path(write).is_absolute() else repo.root / write
+        target = Path(write) if Path(write).is_absolute() else Path(repo.root) / write
         current_text = target.read_text(encoding="utf-8") if target.exists() else ""
         updated = agents.write_block(current_text, block)
         if updated != current_text:

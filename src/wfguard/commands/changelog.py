@@ -104,13 +104,13 @@ def build(version: str, date: str | None, draft: bool, fmt: str = "text") -> int
     day = check_version(version, date)
     repo = open_repo()
     _, frag = changelog_rule(load_config(repo).rules)
-    built, _ = prepare(repo.root, frag, version, day)
+    built, _ = prepare(Path(repo.root), frag, version, day)
     data = {**releasenotes.as_json(version, day, built.sections), "output": frag.output,
             "removed": [] if draft else list(built.removed), "draft": draft,
             "built_by": built.built_by,
             "next": [] if draft else [f'git commit -m "chore: release {version}"']}
     if not draft:
-        write(repo.root, frag, built)
+        write(Path(repo.root), frag, built)
     tool = frag.build
     if fmt == "json":
         emit(to_json(data), None)

@@ -49,7 +49,7 @@ def doctor(fmt: str = "text") -> int:
     except WfguardError as exc:
         say("error", exc.message, exc.hint or "")
         directory = None
-    manager = managers.detect(repo.root)
+    manager = managers.detect(Path(repo.root))
     if directory is not None:
         for stage in wanted:
             path = directory / stage
@@ -58,7 +58,7 @@ def doctor(fmt: str = "text") -> int:
                 say("error", f"wfguard's {stage} hook was moved aside to {aside.name} (a hook manager's install "
                     "does this) and no longer runs", "wfguard install")
             if manager is not None and not is_ours(path):
-                if not managers.runs_wfguard(repo.root, manager, stage):
+                if not managers.runs_wfguard(Path(repo.root), manager, stage):
                     say("error", f"{manager.name} runs this repository's hooks, and {manager.config} does not run "
                         f"wfguard at {stage}", "wfguard install")
                 elif not path.exists():

@@ -26,10 +26,10 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
         message = message or git.message(repo.root)
     elif message is None:
         # a commit the hooks just blocked: git left its message in COMMIT_EDITMSG
-        message = blocked_message(repo.root)
+        message = blocked_message(Path(repo.root))
         retry = message
     planned = fixes.plan(config, cs, message, ftype, only=rule)
-    fixes.apply(repo.root, planned)
+    fixes.apply(Path(repo.root), planned)
     nxt = [retry_command(retry)] if planned and retry else []
     if fmt == "json":
         emit(json.dumps({"fixed": [{"rule": f.rule, "path": f.path} for f in planned], "next": nxt}, indent=2), None)

@@ -112,7 +112,7 @@ def default_branch(root: Path) -> str:
 
 
 def detect(repo: Repo) -> Detected:
-    root = repo.root
+    root = Path(repo.root)
     commits = conventions.detect(root)
     changelog = detect_changelog(root, commits)
     found_packages, packages_found = workspaces.detect(root)
@@ -214,7 +214,7 @@ def render(d: Detected) -> str:
 
 def run(yes: bool, force: bool, install: bool) -> int:
     repo = open_repo()
-    target = repo.root / CONFIG_NAME
+    target = Path(repo.root) / CONFIG_NAME
     if target.exists() and not force:
         raise WfguardError(f"{CONFIG_NAME} already exists; nothing was changed",
                            hint="pass --force to replace it (wfguard validate checks the current one)")
@@ -230,7 +230,7 @@ def run(yes: bool, force: bool, install: bool) -> int:
             emit("nothing was written", None)
             return 0
     target.write_text(text, encoding="utf-8")
-    (repo.root / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+    (Path(repo.root) / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
     c = d.commits
     if not c.options:
         commits = (f"no convention found ({c.share or 0:.0%} of the last {c.commits_read} commits are "

@@ -51,7 +51,7 @@ def hooks_dir(repo: Repo, hooks_path: str | None) -> Path:
                 "repository's own config (git config core.hooksPath .githooks)")
         if hooks_path is None:
             target = Path(os.path.expanduser(value))
-            return target if target.is_absolute() else repo.root / target
+            return target if target.is_absolute() else Path(repo.root) / target
     if hooks_path is not None:
         return Path(hooks_path).resolve()
     return git.git_path(repo.root, "hooks").resolve()
@@ -154,9 +154,9 @@ def install(chain: bool = False, force: bool = False, hooks_path: str | None = N
             raise WfguardError("this is a bare repository: use 'wfguard install --server' for pre-receive")
         config = load_config(repo)
         wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
-        manager = managers.detect(repo.root)
+        manager = managers.detect(Path(repo.root))
         if manager is not None and not (force or hooks_path):  # --chain would break its helper
-            return _through_manager(repo.root, manager, wanted, quiet)
+            return _through_manager(Path(repo.root), manager, wanted, quiet)
         directory = hooks_dir(repo, hooks_path)
         actions = install_hooks(directory, wanted, chain=chain, force=force)
         # a stage the workflow no longer uses keeps no shim of ours

@@ -162,7 +162,7 @@ def _refuse(message: str, hint: str) -> WfguardError:
 
 
 def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
-    root = repo.root
+    root = Path(repo.root)
     if repo.bare:
         raise _refuse("release needs a work tree; this is a bare repository", "run it in a clone")
     if resolve(root, "HEAD") is None:
@@ -191,7 +191,7 @@ def _check_repository(repo: Repo, config: Config, opts: Options) -> str:
 
 def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     """The release this would make, or None when nothing is pending. Writes nothing."""
-    root, rel = repo.root, config.release
+    root, rel = Path(repo.root), config.release
     pkg = config.package(opts.package) if opts.package else None
     if opts.package and pkg is None:
         raise WfguardError(f"no package {opts.package!r} in this workflow",
@@ -381,7 +381,7 @@ class _Snapshot:
 
 def carry_out(repo: Repo, config: Config, plan: Plan, opts: Options, out: Any) -> tuple[int, str | None, bool]:
     """Write, check, commit, tag, push. Returns (exit code, commit, pushed)."""
-    root = repo.root
+    root = Path(repo.root)
     touched = [f.path for f in plan.files]
     if plan.section is not None and plan.fragments is not None:
         touched += [plan.fragments.output, *plan.section.removed]
@@ -549,7 +549,7 @@ def _one(repo: Repo, config: Config, opts: Options, plan: Plan) -> tuple[int, di
 
 def _previous(repo: Repo, config: Config, package: str | None = None) -> str | None:
     pkg = config.package(package) if package else None
-    tags = released_tags(repo.root, pkg.release if pkg else config.release)
+    tags = released_tags(Path(repo.root), pkg.release if pkg else config.release)
     return tags[-1][0].text if tags else None
 
 

@@ -87,7 +87,7 @@ def gather(repo: Repo, config: Config | None, opts: Options) -> dict[str, Any]:
             changelogs.append((rule.id, o.fragments.dir if o.fragments else None, o.file))
     release = _release_header(config)
     watched = [p for _, folder, file in changelogs for p in (folder, file) if p]
-    for c in history.commits(repo.root, revs, watched) if revs else ():
+    for c in history.commits(Path(repo.root), revs, watched) if revs else ():
         skips += history.skips(c)
         if release.match(c.message.split("\n", 1)[0]):
             continue
@@ -121,7 +121,7 @@ def run(opts: Options) -> int:
         from ..render.html import page
 
         try:
-            Path(opts.html).write_text(page(data, f"wfguard report: {repo.root.name}"), encoding="utf-8")
+            Path(opts.html).write_text(page(data, f"wfguard report: {Path(repo.root).name}"), encoding="utf-8")
         except OSError as exc:
             raise WfguardError(f"cannot write --html {opts.html}: {exc.strerror or exc}") from None
     if opts.fmt == "json":

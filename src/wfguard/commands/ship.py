@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
@@ -220,7 +221,7 @@ def plan(ship: Ship, message: str, ftype: str | None, all_: bool) -> Plan:
 
 
 def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
-    repo, config, root = ship.repo, ship.config, ship.repo.root
+    repo, config, root = ship.repo, ship.config, Path(ship.repo.root)
     dry = ship.dry_run
     p = plan(ship, message, ftype, all_)
     if p.stage_all and dry:

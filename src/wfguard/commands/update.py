@@ -156,7 +156,7 @@ def _before(root: Path) -> Config:
 
 def run(opts: Options) -> int:
     repo = open_repo()
-    path = repo.root / CONFIG_NAME
+    path = Path(repo.root) / CONFIG_NAME
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -171,10 +171,10 @@ def run(opts: Options) -> int:
         emit(to_json(data) if opts.fmt == "json" else f"✓ the shared workflows of {CONFIG_NAME} are in the "
              f"cache ({shared.cache_root()}): hooks can read them offline", None)
         return 0
-    moves = plan(repo.root, text, opts.cooldown)
+    moves = plan(Path(repo.root), text, opts.cooldown)
     new_text = rewrite(text, moves)
-    before = _before(repo.root) if moves else None
-    after = load_uncached(_Edited(repo.root, new_text), allow_fetch=True)[0] if moves else None
+    before = _before(Path(repo.root)) if moves else None
+    after = load_uncached(_Edited(Path(repo.root), new_text), allow_fetch=True)[0] if moves else None
     diff = difference(before, after) if before is not None and after is not None else {
         "added": [], "removed": [], "changed": {}, "commands": {}, "weakened": []}
     if moves and not opts.dry_run:

@@ -1,53 +1,57 @@
 """``config.load()``: the validated workflow config, from a cache keyed by file contents.
 
-On a cache hit nothing heavier than ``json`` is imported: YAML parsing and schema validation
+On a cache hit nothing heavier than ``marshal`` (built in) is read: YAML parsing and schema validation
 (PyYAML, jsonschema) happen only when a config file changed.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
-from pathlib import Path
+import sys
 
 from .. import __version__
 from ..model import Config
 from ..records import TYPE_CHECKING
-from ..resources import workflows_dir
 from .sources import CONFIG_NAME, CommitSource, File, WorkTree
 
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .sources import Source
 
-__all__ = ["CONFIG_NAME", "CommitSource", "File", "WorkTree", "load", "load_uncached"]
+__all__ = ["CONFIG_NAME", "CommitSource", "File", "WorkTree", "cached_files", "load", "load_uncached"]
 
-_CACHE_FILE = "config-cache.json"
+# marshal, not JSON: built into the interpreter (json would load re on a hook's path), bytes
+# as they are, and several times faster to read
+_CACHE_FILE = "config-cache.marshal"
 # bumped when the stored config changes shape; the loader's file time joins it, so installing
-# another build of the same version (pip rewrites every file) never reads a cache the old one wrote
-_CACHE_FORMAT = f"{__version__}/3"
+# another build of the same version (pip rewrites every file) never reads a cache the old one wrote,
+# and the interpreter's version, as marshal's format is the interpreter's
+_CACHE_FORMAT = f"{__version__}/4/{sys.hexversion}"
 
 
 def _cache_key() -> str:
     try:
-        return f"{_CACHE_FORMAT}/{os.stat(Path(__file__).with_name('loader.py')).st_mtime_ns}"
+        return f"{_CACHE_FORMAT}/{os.stat(os.path.join(os.path.dirname(__file__), 'loader.py')).st_mtime_ns}"
     except OSError:
         return _CACHE_FORMAT
 _BUILTIN = "<builtin>/"
 _SHARED = "<git>/"
 
 
-def _read_dep(source: Source, rel: str, builtin_dir: Path) -> bytes | None:
+def _read_dep(source: Source, rel: str, builtin_dir: str) -> bytes | None:
     if rel.startswith(_BUILTIN):
         try:
-            return (builtin_dir / rel[len(_BUILTIN):]).read_bytes()
+            with open(os.path.join(builtin_dir, rel[len(_BUILTIN):]), "rb") as fh:
+                return fh.read()
         except OSError:
             return None
     return source.read(rel)
 
 
 def load_uncached(source: Source, allow_fetch: bool = False) -> tuple[Config, dict[str, bytes]]:
-    import sys
-
     if sys.flags.no_site:  # a hook shim starts Python with -S; parsing needs site-packages
         import site
 
@@ -60,11 +64,23 @@ def load_uncached(source: Source, allow_fetch: bool = False) -> tuple[Config, di
     return Config.from_dict(data), read
 
 
-def _text(b: bytes) -> str:
-    return b.decode("latin-1")  # any bytes, round-tripped exactly through JSON
+def _read_cache(cache_dir: str | Path) -> dict[str, Any] | None:
+    try:
+        with open(os.path.join(cache_dir, _CACHE_FILE), "rb") as fh:
+            cached = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # a missing or damaged cache is rebuilt
+    return cached if isinstance(cached, dict) and cached.get("version") == _cache_key() else None
 
 
-def load(source: Source, cache_dir: Path | None = None, *, allow_fetch: bool = False) -> Config:
+def cached_files(cache_dir: str | Path) -> dict[str, bytes] | None:
+    """The content of every file the cached config was built from (ship's record keys on it)."""
+    cached = _read_cache(cache_dir)
+    files = cached.get("files") if cached else None
+    return files if isinstance(files, dict) else None
+
+
+def load(source: Source, cache_dir: str | Path | None = None, *, allow_fetch: bool = False) -> Config:
     """Load the config from ``source``, using (and refreshing) the cache in ``cache_dir``.
 
     The cache holds the exact content of every file the config was built from (they are
@@ -73,34 +89,37 @@ def load(source: Source, cache_dir: Path | None = None, *, allow_fetch: bool = F
     raw = source.read(CONFIG_NAME)
     if raw is None or cache_dir is None:
         return load_uncached(source, allow_fetch)[0]
-    cache_file = cache_dir / _CACHE_FILE
+    cached = _read_cache(cache_dir)
     try:
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        files = cached["files"]
-        if cached.get("version") == _cache_key() and files.get(CONFIG_NAME) == _text(raw):
-            builtin_dir = Path(cached["builtin_dir"])
-            for rel, content in files.items():
+        if cached is not None and cached["files"].get(CONFIG_NAME) == raw:
+            builtin_dir = cached["builtin_dir"]
+            for rel, content in cached["files"].items():
                 # a shared file is what its pinned commit holds, and the pin is in a file compared here
                 if rel != CONFIG_NAME and not rel.startswith(_SHARED):
                     dep = _read_dep(source, rel, builtin_dir)
-                    if dep is None or _text(dep) != content:
+                    if dep is None or dep != content:
                         break
             else:
                 return Config.from_dict(cached["config"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass  # a missing or damaged cache is rebuilt
+        pass  # a damaged cache is rebuilt
     config, read = load_uncached(source, allow_fetch)
-    entry = {"version": _cache_key(), "files": {rel: _text(b) for rel, b in read.items()},
-             "builtin_dir": str(workflows_dir()), "config": config.to_dict()}
+    from ..resources import workflows_dir
+
+    entry = {"version": _cache_key(), "files": dict(read), "builtin_dir": str(workflows_dir()),
+             "config": config.to_dict()}
+    cache_file = os.path.join(cache_dir, _CACHE_FILE)
+    tmp = f"{cache_file}.{os.getpid()}.tmp"
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
+        data = marshal.dumps(entry)
+        os.makedirs(cache_dir, exist_ok=True)
         try:
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
             os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old or the new
         finally:
-            if tmp.exists():  # a full disk leaves no half-written file behind
-                tmp.unlink()
-    except OSError:
+            if os.path.exists(tmp):  # a full disk leaves no half-written file behind
+                os.unlink(tmp)
+    except (OSError, ValueError):
         pass  # a read-only git dir or a full disk just means no cache
     return config

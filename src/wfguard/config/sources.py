@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from .. import git
 from ..records import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Protocol
 
     class Source(Protocol):
@@ -19,22 +20,23 @@ CONFIG_NAME = ".wfguard.yml"
 
 
 class WorkTree:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: str | Path) -> None:
+        self.root = os.fspath(root)
 
     def read(self, relpath: str) -> bytes | None:
-        path = self.root / relpath
+        path = os.path.join(self.root, relpath)
         if relpath != CONFIG_NAME:  # an extended file: never one outside the repository, by a link or not
-            root = self.root.resolve()
-            target = path.resolve()
-            if Path(relpath).is_absolute() or (target != root and root not in target.parents):
+            root = os.path.realpath(self.root)
+            target = os.path.realpath(path)
+            if os.path.isabs(relpath) or (target != root and not target.startswith(root.rstrip(os.sep) + os.sep)):
                 from ..errors import ConfigError
 
                 raise ConfigError(f"the extended file {relpath!r} resolves outside the repository ({target})",
                                   file=CONFIG_NAME, path="extends",
                                   hint="keep shared workflow files inside the repository")
         try:
-            return path.read_bytes()
+            with open(path, "rb") as fh:
+                return fh.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
@@ -46,26 +48,27 @@ class File(WorkTree):
     """A config file at any path (``validate FILE``, ``install --server --config FILE``); the
     files it extends are read relative to its folder."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path.parent)
-        self.path = path
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(os.path.dirname(os.fspath(path)) or ".")
+        self.path = os.fspath(path)
 
     def read(self, relpath: str) -> bytes | None:
         if relpath != CONFIG_NAME:
             return super().read(relpath)
         try:
-            return self.path.read_bytes()
+            with open(self.path, "rb") as fh:
+                return fh.read()
         except OSError:
             return None
 
     def label(self, relpath: str) -> str:
-        return str(self.path if relpath == CONFIG_NAME else self.root / relpath)
+        return self.path if relpath == CONFIG_NAME else os.path.join(self.root, relpath)
 
 
 class CommitSource:
     """Config as committed at ``rev`` (a branch, tag or sha)."""
 
-    def __init__(self, root: Path, rev: str) -> None:
+    def __init__(self, root: str | Path, rev: str) -> None:
         self.root = root
         self.rev = rev
 
