@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import GitRepo
 
-from wfguard.globs import GlobError, compile_glob, match_branch
+from wfguard.globs import GlobError, _plain, any_match, compile_glob, match_branch
 
 # shared/design.md, "Rule fields": pattern -> (matches, does not match)
 DESIGN_TABLE = [
@@ -56,6 +56,23 @@ def test_matches_like_gitignore(repo: GitRepo, pattern: str) -> None:
         repo.write(f, "x\n")
     ours = sorted(f for f in FILES if compile_glob(pattern).fullmatch(f))
     assert ours == check_ignore(repo.path, pattern, FILES)
+
+
+@pytest.mark.parametrize("pattern", ["src/**", "docs", "docs/", "/build", "/build/", "src/app.py", "*.md",
+                                     "secrets/", ".env", "a b/**"])
+def test_common_globs_need_no_regex(pattern: str) -> None:
+    """These shapes are matched with string methods (a hook that only has them never imports
+    re), with the regex's verdict on every file of the gitignore test."""
+    assert _plain(pattern) is not None
+    rx = compile_glob(pattern)
+    assert [f for f in FILES if any_match([pattern], f)] == [f for f in FILES if rx.fullmatch(f)]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_any_match_is_the_regex(pattern: str) -> None:
+    rx = compile_glob(pattern)
+    assert [f for f in FILES if any_match([pattern], f)] == [f for f in FILES if rx.fullmatch(f)]
+    assert [f for f in FILES if any_match([pattern, "nothing/here"], f)] == [f for f in FILES if rx.fullmatch(f)]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "src/[abc", "a//b", "!src", "./src", "src/../x", "/"])

@@ -242,24 +242,53 @@ def test_shim_fails_closed(hooked: GitRepo) -> None:
     assert hooked.git("rev-list", "--count", "HEAD") == "1"
 
 
-def test_hook_path_imports_nothing_heavy(hooked: GitRepo, tmp_path: Path) -> None:
-    hooked.write("docs.md", "x\n")
-    hooked.git("add", "docs.md")
-    msg = tmp_path / "msg"
-    msg.write_text("docs: a\n")
-    src = Path(__file__).resolve().parents[1] / "src"
+# Never on a hook's path: the CLI's libraries, the config parsers, and the standard modules that
+# cost milliseconds of start-up each (issue 17: records.py, lazyre.py, spawn.py say why).
+HEAVY = {"typer", "rich", "jsonschema", "git", "yaml", "subprocess", "threading", "typing", "pathlib", "json",
+         "contextlib", "dataclasses", "importlib", "urllib", "fnmatch"}
+# ...and none of these when no rule needs a regex (a changelog rule on 'src/**')
+REGEX = {"re", "enum", "functools", "collections"}
+
+
+def hook_modules(repo: GitRepo, *args: str) -> tuple[str, set[str]]:
+    """Exit code and top-level modules of a hook run the way the shim runs it (-I -S), on a
+    cache hit (the first run may fill the cache)."""
     import wfguard
 
     pkg_parent = str(Path(wfguard.__file__).resolve().parent.parent)
     code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main\n"
             "code = main(sys.argv[1:])\n"
-            "heavy = sorted({m.split('.')[0] for m in sys.modules}\n"
-            "               & {'typer', 'rich', 'jsonschema', 'git', 'yaml', 'subprocess', 'threading'})\n"
-            "print(code, ','.join(heavy))")
-    for _ in range(2):  # the first run may fill the cache; the second must be a hit
-        res = subprocess.run([PY, "-S", "-c", code, pkg_parent, "commit-msg", str(msg)], cwd=hooked.path,
+            "print(code, ' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    for _ in range(2):
+        res = subprocess.run([PY, "-I", "-S", "-c", code, pkg_parent, *args], cwd=repo.path,
                              capture_output=True, text=True)
-    assert res.stdout.strip() == "0", (res.stdout, res.stderr, src)
+    code_text, _, modules = res.stdout.strip().partition(" ")
+    assert code_text, res.stderr
+    return code_text, set(modules.split())
+
+
+def test_hook_path_imports_nothing_heavy(hooked: GitRepo, tmp_path: Path) -> None:
+    hooked.write("docs.md", "x\n")
+    hooked.git("add", "docs.md")
+    msg = tmp_path / "msg"
+    msg.write_text("docs: a\n")
+    code, modules = hook_modules(hooked, "commit-msg", str(msg))
+    assert code == "0" and modules & HEAVY == set()
+
+
+def test_hook_without_regex_rules_imports_no_re(feature_repo: GitRepo) -> None:
+    """A pre-commit changelog rule on plain globs: the standard library a hook loads is os,
+    select, time and marshal (plus what Python itself starts with)."""
+    feature_repo.write(".wfguard.yml", "version: 1\nrules:\n  changelog:\n    kind: changelog\n"
+                       "    paths: ['src/**']\n    fragments: {dir: changelog.d}\n    stages: [pre-commit]\n")
+    feature_repo.write("src/a.py", "x\n")
+    feature_repo.write("changelog.d/a.feature.md", "A new thing.\n")
+    feature_repo.git("add", "-A")
+    code, modules = hook_modules(feature_repo, "pre-commit")
+    assert code == "0" and modules & (HEAVY | REGEX) == set(), modules
+    feature_repo.git("rm", "-q", "--cached", "changelog.d/a.feature.md")
+    code, modules = hook_modules(feature_repo, "pre-commit")  # blocked: the message is drawn, still no re
+    assert code == "1" and modules & (HEAVY | REGEX) == set(), modules
 
 
 def test_events_are_json_lines(hooked: GitRepo) -> None:

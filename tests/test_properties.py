@@ -17,7 +17,7 @@ from wfguard import conventional
 from wfguard.config import WorkTree, load_uncached
 from wfguard.errors import WfguardError
 from wfguard.githooks import parse_push_lines
-from wfguard.globs import GlobError, compile_glob
+from wfguard.globs import GlobError, _plain, any_match, compile_glob
 
 # Fuzzing budget: CI runs the default; raise it locally with WFGUARD_FUZZ_EXAMPLES=5000.
 FUZZ = int(os.environ.get("WFGUARD_FUZZ_EXAMPLES", "200"))
@@ -60,6 +60,40 @@ def test_globs_agree_with_gitignore(files: list[str], pats: list[str]) -> None:
             continue
         ours = sorted(f for f in listed if rx.fullmatch(f))
         assert ours == check_ignore(root, pattern, listed), (pattern, listed)
+
+
+# the shapes matched with string methods, and their near misses: a literal, DIR/**, *.ext,
+# anchored or not, folder-only, with spaces and escapes
+plain_token = st.sampled_from(["a", "b", ".", "/", "**", "*", " ", "\\ ", "a.b", "-", "ü"])
+plain_patterns = st.lists(plain_token, min_size=1, max_size=5).map("".join)
+wide_paths = st.lists(st.text(alphabet="ab. ü*-", min_size=1, max_size=3).filter(lambda s: s not in (".", "..")),
+                      min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=FUZZ * 5, deadline=None)
+@given(pattern=st.one_of(plain_patterns, patterns), path=st.one_of(wide_paths, paths.map(lambda p: p[0])))
+def test_string_matching_agrees_with_the_regex(pattern: str, path: str) -> None:
+    """any_match skips the regex for the common globs; its verdict must be the regex's (which
+    test_globs_agree_with_gitignore holds to git)."""
+    try:
+        rx = compile_glob(pattern)
+    except GlobError:
+        assert _plain(pattern) is None
+        return
+    assert any_match([pattern], path) == (rx.fullmatch(path) is not None), (pattern, path, _plain(pattern))
+
+
+@settings(max_examples=FUZZ * 5, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09._-+ü/\n\t ")))
+def test_fragment_names_as_the_documented_regex(name: str) -> None:
+    """A fragment's name: letters, digits, '.', '_', '-' after an optional '+' (string methods on
+    the hook's path; this regex is the definition, except that a trailing newline is refused)."""
+    import re
+
+    from wfguard.fragments import _valid_name
+
+    expected = re.fullmatch(r"\+?[A-Za-z0-9._-]+", name) is not None and name != "+"
+    assert _valid_name(name) == expected
 
 
 @settings(max_examples=FUZZ * 5, deadline=None)

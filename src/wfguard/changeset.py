@@ -8,9 +8,8 @@ added lines are fetched only when a rule asks for them.
 from __future__ import annotations
 
 import io
-import re
 
-from . import git
+from . import git, lazyre
 from .git import EMPTY_TREE, ZERO_SHA, BlobReader
 from .records import TYPE_CHECKING, NamedTuple
 
@@ -277,13 +276,14 @@ def log_commits(root: str | Path, revs: Sequence[str]) -> tuple[Commit, ...]:
     return parse_log(git.run(_log_argv(revs), root).stdout)
 
 
-_TRAILER_RX = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
+_TRAILER_RX = lazyre.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
+_PARAGRAPH_BREAK = lazyre.compile(r"\n[ \t]*\n")
 
 
 def parse_trailers(message: str) -> list[tuple[str, str]]:
     """Trailers as git reads them: the last paragraph (not the subject), when it is all
     ``Key: value`` lines, or at least a quarter of them with a git-written one among them."""
-    paragraphs = [p for p in re.split(r"\n[ \t]*\n", message.strip()) if p.strip()]
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(message.strip()) if p.strip()]
     if len(paragraphs) < 2:
         return []
     found: list[tuple[str, str]] = []
@@ -449,8 +449,8 @@ def from_index(root: str | Path, stage: str, message: str | None = None, branch:
 
 # --- patch parsing --------------------------------------------------------------------------
 
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-_OCTAL = re.compile(r"[0-3][0-7]{2}")
+_HUNK = lazyre.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_OCTAL = lazyre.compile(r"[0-3][0-7]{2}")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f",
             "r": "\r", "v": "\v"}
 

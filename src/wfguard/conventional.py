@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from . import lazyre
 from .records import NamedTuple
 
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
@@ -21,8 +22,8 @@ JS_WHITESPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 LINE_MAX = 100
 
 # conventional-changelog-conventionalcommits' headerPattern; \w is ASCII, as in JavaScript.
-_HEADER = re.compile(r"^(\w*)(?:\((.*)\))?(!?): (.*)$", re.ASCII)
-_URL = re.compile(r"\bhttps?://\S+")
+_HEADER = lazyre.compile(r"(?a)^(\w*)(?:\((.*)\))?(!?): (.*)$")
+_URL = lazyre.compile(r"\bhttps?://\S+")
 # Compiled on first use (re caches them): only version-bump-like messages need these.
 _SEMVER = (r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _IGNORED_PATTERNS = (
@@ -55,8 +56,8 @@ def parse_header(header: str) -> Header | None:
 _CHORE_PREFIX = r"^chore(\([^)]+\))?:"
 _SKIP_CI = (r"\[(skip|ci)(-|\s)(ci|skip)\]", r"\((skip|ci)(-|\s)(ci|skip)\)")
 # Cheap pre-tests: every message commitlint ignores starts like one of these.
-_MACHINE_START = re.compile(r"^(?:Merge|Revert|revert|Reapply|reapply|amend!|fixup!|squash!|Auto)")
-_VERSION_START = re.compile(r"^(?:v?\d|chore|\[|\()")
+_MACHINE_START = lazyre.compile(r"^(?:Merge|Revert|revert|Reapply|reapply|amend!|fixup!|squash!|Auto)")
+_VERSION_START = lazyre.compile(r"^(?:v?\d|chore|\[|\()")
 
 
 def _is_semver_bump(message: str) -> bool:

@@ -9,8 +9,8 @@ is the last dot-separated part after the first that is a known type, so
 from __future__ import annotations
 
 import os
-import re
 
+from . import lazyre
 from .globs import any_match
 from .records import TYPE_CHECKING, NamedTuple
 
@@ -19,10 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-_NAME = re.compile(r"^\+?[A-Za-z0-9._-]+$")
 _HOUSEKEEPING = frozenset({".gitignore", ".gitkeep", ".keep"})
-# a towncrier template kept beside the fragments: never a fragment when it has no known type
-_TEMPLATE = re.compile(r"template|\.(?:j2|jinja2?)$", re.IGNORECASE)
 
 
 class Fragments(NamedTuple):
@@ -87,7 +84,7 @@ def parse_name(filename: str, types: Sequence[str], extensions: Sequence[str]) -
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"{filename!r} has the unknown type {guess[-1]!r}{hint}; expected one of: {', '.join(types)}"
     name, ftype, rest = ".".join(parts[:at]), parts[at], parts[at + 1 :]
-    if not _NAME.match(name) or name == "+":
+    if not _valid_name(name):
         return (f"{filename!r}: the name before .{ftype} may use only letters, digits, '.', '_' and '-' "
                 "(a leading '+' marks a note with no issue number)")
     counter: int | None = None
@@ -103,8 +100,17 @@ def parse_name(filename: str, types: Sequence[str], extensions: Sequence[str]) -
     return Fragment(name, ftype, counter, ext)
 
 
+def _valid_name(name: str) -> bool:
+    """Letters, digits, '.', '_' and '-', after an optional leading '+' (string methods, not a
+    regex: classifying a fragment is on every hook's path)."""
+    body = name[1:] if name.startswith("+") else name
+    return bool(body) and body.isascii() and all(c.isalnum() or c in "._-" for c in body)
+
+
 def looks_like_template(filename: str) -> bool:
-    return _TEMPLATE.search(filename) is not None
+    """A towncrier template kept beside the fragments: never a fragment when it has no known type."""
+    low = filename.lower()
+    return "template" in low or low.endswith((".j2", ".jinja", ".jinja2"))
 
 
 def classify(filename: str, path: str, types: Sequence[str], extensions: Sequence[str],
@@ -119,7 +125,7 @@ def classify(filename: str, path: str, types: Sequence[str], extensions: Sequenc
     return parsed
 
 
-_WORD = re.compile(r"\w+")
+_WORD = lazyre.compile(r"\w+")
 
 
 def opening_words(text: str, count: int = 8) -> list[str]:
@@ -177,7 +183,7 @@ def pending_fragments(root: Path, frag: Fragments) -> list[tuple[str, Fragment, 
 
 # --- changesets (https://github.com/changesets/changesets) ----------------------------------
 
-_CHANGESET_LINE = re.compile(r"""^\s*(?P<q>["']?)(?P<name>[^"':]+?)(?P=q)\s*:\s*(?P<level>\S*)\s*$""")
+_CHANGESET_LINE = lazyre.compile(r"""^\s*(?P<q>["']?)(?P<name>[^"':]+?)(?P=q)\s*:\s*(?P<level>\S*)\s*$""")
 CHANGESET_LEVELS = ("major", "minor", "patch")
 
 

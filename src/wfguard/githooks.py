@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from functools import partial
 
 from . import changeset, engine, events, git
 from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
@@ -304,7 +303,8 @@ def pre_receive(args: Sequence[str], start: float) -> int:
             from . import weaken
 
             tip = CommitSource(repo.root, head)
-            weakened = weaken.evaluate(config, partial(load, tip, repo.state_dir), cs)
+            # called at once, within this iteration
+            weakened = weaken.evaluate(config, lambda: load(tip, repo.state_dir), cs)  # noqa: B023
             if weakened is not None:
                 report = report._replace(results=(*report.results, weakened))
         reports.append(report)

@@ -11,13 +11,15 @@ Branch names are not paths: :func:`match_branch` anchors a glob at both ends of 
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from .records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import re
+    from collections.abc import Callable, Sequence
+
+# re is imported where a regex is built: the usual globs ('src/**', 'docs', '*.md') are matched
+# with string methods (see _plain), and a hook whose rules have only those never loads re
+_SPECIAL = frozenset("*?[\\")
 
 
 class GlobError(ValueError):
@@ -26,6 +28,8 @@ class GlobError(ValueError):
 
 def _translate(pattern: str) -> str:
     """One gitignore-style pattern (no leading or trailing slash) as a regex body."""
+    import re
+
     first_wildcard = min((pattern.find(c) for c in "*?[\\" if c in pattern), default=len(pattern))
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -87,8 +91,8 @@ def _strip_trailing_spaces(pattern: str) -> str:
     return stripped
 
 
-@lru_cache(maxsize=512)
-def _regex(pattern: str) -> str:
+def _parts(pattern: str) -> tuple[str, bool, bool]:
+    """(body, anchored, folders only) of a valid glob; GlobError names what is wrong."""
     if not pattern.strip():
         raise GlobError("empty glob")
     if pattern.startswith("!"):
@@ -106,12 +110,56 @@ def _regex(pattern: str) -> str:
     if any(seg in (".", "..") for seg in pat.split("/")):
         raise GlobError(f"glob {pattern!r} has a '.' or '..' segment, which never matches a path: "
                         "write it relative to the repository root, e.g. 'src/**' or '/build'")
-    body = _translate(pat)
-    # a match of any leading folder covers everything below it, as an ignored folder does
-    return ("" if anchored else "(?:.*/)?") + body + ("/.*" if dir_only else "(?:/.*)?")
+    return pat, anchored, dir_only
+
+
+_REGEXES: dict[str, str] = {}
+
+
+def _regex(pattern: str) -> str:
+    regex = _REGEXES.get(pattern)
+    if regex is None:
+        pat, anchored, dir_only = _parts(pattern)
+        # a match of any leading folder covers everything below it, as an ignored folder does
+        regex = ("" if anchored else "(?:.*/)?") + _translate(pat) + ("/.*" if dir_only else "(?:/.*)?")
+        _REGEXES[pattern] = regex
+    return regex
+
+
+def _plain(pattern: str) -> Callable[[str], bool] | None:
+    """The glob's verdict by string methods, for the shapes that need no regex: a literal path
+    or name (``docs``, ``/build``, ``src/app.py``, ``secrets/``), ``DIR/**`` and ``*.ext``.
+    None for any other glob (and for an invalid one: the regex path names the problem). The
+    tests hold each shape to the regex, and the regex to git."""
+    try:
+        pat, anchored, dir_only = _parts(pattern)
+    except GlobError:
+        return None
+    if pat.endswith("/**") and not dir_only:
+        stem = pat[:-3]
+        if not stem or _SPECIAL.intersection(stem):
+            return None
+        prefix = stem + "/"
+        return lambda path: path.startswith(prefix)
+    if pat.startswith("*") and not anchored and not dir_only:
+        tail = pat[1:]
+        if not tail or _SPECIAL.intersection(tail):
+            return None
+        return lambda path: any(seg.endswith(tail) for seg in path.split("/"))
+    if _SPECIAL.intersection(pat):
+        return None
+    if anchored:
+        prefix = pat + "/"
+        return (lambda path: path.startswith(prefix)) if dir_only else \
+            (lambda path: path == pat or path.startswith(prefix))
+    if dir_only:
+        return lambda path: pat in path.split("/")[:-1]
+    return lambda path: pat in path.split("/")
 
 
 def compile_glob(pattern: str) -> re.Pattern[str]:
+    import re
+
     try:
         return re.compile(_regex(pattern), re.DOTALL)
     except re.error as exc:
@@ -127,10 +175,32 @@ def check_glob(pattern: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=256)
 def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """Several globs as one regex: one match per path, however many globs a rule lists."""
+    import re
+
     return re.compile("|".join(f"(?:{_regex(p)})" for p in patterns), re.DOTALL)
+
+
+_MATCHERS: dict[tuple[str, ...], Callable[[str], bool]] = {}
+
+
+def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path matches any of ``patterns``: string methods when every glob allows them,
+    else one regex for all of them."""
+    found = _MATCHERS.get(patterns)
+    if found is None:
+        plain = [_plain(p) for p in patterns]
+        if all(plain):
+            tests = tuple(f for f in plain if f is not None)
+            found = tests[0] if len(tests) == 1 else (lambda path: any(test(path) for test in tests))
+        else:
+            fullmatch = compile_globs(patterns).fullmatch
+            found = lambda path: fullmatch(path) is not None  # noqa: E731
+        if len(_MATCHERS) >= 256:  # rule sets are few; a long-running caller never grows this unbounded
+            _MATCHERS.clear()
+        _MATCHERS[patterns] = found
+    return found
 
 
 class PathFilter(NamedTuple):
@@ -146,12 +216,20 @@ class PathFilter(NamedTuple):
 
 
 def any_match(patterns: Sequence[str], path: str) -> bool:
-    return bool(patterns) and compile_globs(tuple(patterns)).fullmatch(path) is not None
+    return bool(patterns) and matcher(tuple(patterns))(path)
 
 
-@lru_cache(maxsize=64)
+_BRANCH_REGEXES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
 def _branch_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{_translate(p.strip('/'))})" for p in patterns), re.DOTALL)
+    regex = _BRANCH_REGEXES.get(patterns)
+    if regex is None:
+        import re
+
+        regex = re.compile("|".join(f"(?:{_translate(p.strip('/'))})" for p in patterns), re.DOTALL)
+        _BRANCH_REGEXES[patterns] = regex
+    return regex
 
 
 def match_branch(patterns: Sequence[str], branch: str) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from . import lazyre
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
-_RX = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?b?)\s*", re.IGNORECASE)
+_RX = lazyre.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?b?)\s*")
 
 
 def parse_size(value: int | str) -> int:

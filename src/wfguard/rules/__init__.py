@@ -4,7 +4,7 @@ A module is imported only when its kind is used, so a hook pays for the rules it
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from ..records import TYPE_CHECKING, NamedTuple
 from .base import Context, Message, Outcome
@@ -44,7 +44,9 @@ KINDS: dict[str, Kind] = {
 
 
 def kind_module(kind: str) -> KindModule:
-    module: ModuleType = importlib.import_module(f"{__name__}.{KINDS[kind].module}")
+    name = f"{__name__}.{KINDS[kind].module}"
+    __import__(name)  # not importlib.import_module: importing importlib loads warnings on a hook's path
+    module: ModuleType = sys.modules[name]
     return module
 
 

@@ -7,8 +7,8 @@ disagree on whether a fragment is what is missing.
 from __future__ import annotations
 
 import posixpath
-import re
 
+from .. import lazyre
 from ..fragments import Fragment, Fragments, classify, is_changeset, opening_words, parse_changeset, words
 from ..globs import check_glob
 from ..records import TYPE_CHECKING, NamedTuple
@@ -123,10 +123,10 @@ def parse(fields: Mapping[str, Any], fail: options.Fail) -> Options:
         names=tuple(frag.get("names") or ()), known=tuple(frag.get("known") or ()),
     ))
 
-_UNRELEASED = re.compile(r"^##\s*\[?\s*unreleased\s*\]?", re.IGNORECASE)
-_RELEASE = re.compile(r"^##\s")
+_UNRELEASED = lazyre.compile(r"(?i)^##\s*\[?\s*unreleased\s*\]?")
+_RELEASE = lazyre.compile(r"^##\s")
 # a Keep-a-Changelog release heading: "## [1.2.0] - 2026-01-01", "## 1.2.0", "## v1.2.0"
-_VERSION_HEADING = re.compile(r"^##\s*\[?v?\d+\.\d+")
+_VERSION_HEADING = lazyre.compile(r"^##\s*\[?v?\d+\.\d+")
 
 
 class Verdict(NamedTuple):

@@ -10,14 +10,11 @@ read the stored JSON back with ``load``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 from ..globs import check_glob
 from ..records import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any, Protocol, TypeVar
 
     from ..errors import ConfigError
@@ -58,6 +55,8 @@ def globs(fields: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
 
 
 def check_regex(value: str) -> str | None:
+    import re
+
     try:
         re.compile(value)
     except re.error as exc:
@@ -71,6 +70,8 @@ def regexes(fields: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
 
 def to_json(value: Any) -> Any:
     """A NamedTuple (nested too) as the plain JSON the config cache and ``--format json`` carry."""
+    from collections.abc import Mapping
+
     if hasattr(value, "_asdict"):
         return {k: to_json(v) for k, v in value._asdict().items() if v is not None}
     if isinstance(value, (list, tuple)):

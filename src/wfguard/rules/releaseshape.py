@@ -4,14 +4,13 @@ bumped, the changelog edited, fragments removed, and nothing else. Being recogni
 
 from __future__ import annotations
 
-import re
-
+from .. import lazyre
 from ..records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .base import Context
 
-_VERSIONISH = re.compile(r"\d+\.\d+")
+_VERSIONISH = lazyre.compile(r"\d+\.\d+")
 
 
 def release_only(ctx: Context) -> bool:
