@@ -75,7 +75,7 @@ def run(
 
 def popen(args: Sequence[str], cwd: str | Path) -> Proc:
     """``git ARGS`` started, its output to be read from ``.stdout`` as it comes."""
-    return _start(args, cwd)
+    return take_early(str(cwd), args) or _start(args, cwd)
 
 
 def collect(proc: Proc, args: Sequence[str]) -> bytes:
@@ -301,13 +301,82 @@ def push(cwd: str | Path, remote: str, refspecs: Sequence[str], *, set_upstream:
     return PushResult(proc.returncode == 0, " / ".join(said[:6]))
 
 
+def objects_dir(cwd: str | Path) -> str | None:
+    """Where the repository at ``cwd`` keeps its loose objects, read from the files git keeps
+    (``.git``, a worktree's ``gitdir:`` and ``commondir``); None when that is not plain."""
+    if os.environ.get("GIT_OBJECT_DIRECTORY"):  # pre-receive's quarantine, or the user's own
+        return os.path.join(cwd, os.environ["GIT_OBJECT_DIRECTORY"])
+    dotgit = os.path.join(cwd, ".git")
+    if os.path.isfile(dotgit):  # a worktree or a submodule
+        try:
+            with open(dotgit, encoding="utf-8") as fh:
+                pointer = fh.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not pointer.startswith("gitdir: "):
+            return None
+        dotgit = os.path.join(cwd, pointer[8:].strip())
+        try:
+            with open(os.path.join(dotgit, "commondir"), encoding="utf-8") as fh:
+                dotgit = os.path.join(dotgit, fh.read().strip())
+        except (OSError, UnicodeDecodeError):
+            pass  # a submodule's git dir is its own common dir
+    elif not os.path.isdir(dotgit):
+        dotgit = os.fspath(cwd)  # a bare repository: cwd is the git dir
+    objects = os.path.normpath(os.path.join(dotgit, "objects"))
+    return objects if os.path.isdir(objects) else None
+
+
+_LOOSE_MAX = 1 << 20  # compressed bytes; anything larger streams through cat-file
+
+
+def read_loose(objects: str, oid: str, limit: int | None = None) -> tuple[int, bytes] | None:
+    """(size, content or its first ``limit`` bytes) of a loose blob, read and inflated here.
+
+    A file ``git add`` has just staged is a loose object, so a hook usually reads the blobs it
+    needs without starting ``git cat-file`` (one process fewer). An object is named by its
+    content, so one found under its id is the right one wherever the file was found; anything
+    else (packed, another object type, an odd header, larger than ``_LOOSE_MAX``) returns None
+    and is read by git."""
+    if len(oid) < 40 or not oid.isalnum():
+        return None
+    try:
+        with open(os.path.join(objects, oid[:2], oid[2:]), "rb") as fh:
+            # the header (type and size) is in the first bytes: a size needs no more
+            raw = fh.read(_LOOSE_MAX + 1 if limit != 0 else 512)
+    except OSError:
+        return None
+    if len(raw) > _LOOSE_MAX:
+        return None
+    import zlib
+
+    inflate = zlib.decompressobj()
+    try:
+        head = inflate.decompress(raw, 64)
+        nul = head.find(b"\0")
+        kind, _, size_text = head[:nul].partition(b" ")
+        if nul < 0 or kind != b"blob" or not size_text.isdigit():
+            return None
+        size = int(size_text)
+        keep = size if limit is None else min(size, limit)
+        data = head[nul + 1:]
+        if len(data) < keep:
+            data += inflate.decompress(inflate.unconsumed_tail, keep - len(data))
+    except zlib.error:
+        return None
+    data = data[:keep]
+    return (size, data) if len(data) == keep else None
+
+
 class BlobReader:
-    """Reads blob contents on demand through one long-lived ``git cat-file --batch``."""
+    """Reads blob contents on demand: loose objects in-process, the rest through one
+    long-lived ``git cat-file --batch``."""
 
     def __init__(self, cwd: str | Path) -> None:
         self._cwd = cwd
         self._proc: Proc | None = None
         self._sizes: dict[str, int] = {}
+        self._objects: str | bool | None = False  # False: not looked up yet
 
     def _start(self) -> Proc:
         if self._proc is None:
@@ -316,6 +385,9 @@ class BlobReader:
 
     def read(self, oid: str, limit: int | None = None) -> bytes:
         """Return the blob's content (or its first ``limit`` bytes, streaming past the rest)."""
+        loose = self._loose(oid, limit)
+        if loose is not None:
+            return loose
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(oid.encode() + b"\n")
@@ -336,8 +408,24 @@ class BlobReader:
         proc.stdout.read(1)  # the newline after the content
         return data
 
+    def _loose(self, oid: str, limit: int | None) -> bytes | None:
+        if self._objects is False:
+            self._objects = objects_dir(self._cwd)
+        if not isinstance(self._objects, str):
+            return None
+        loose = read_loose(self._objects, oid, limit)
+        if loose is None:
+            return None
+        self._sizes[oid] = loose[0]
+        return loose[1]
+
     def sizes(self, oids: Sequence[str]) -> dict[str, int]:
-        """Sizes of many blobs with one ``git cat-file --batch-check`` process."""
+        """Sizes of many blobs: a few loose ones from their headers, the rest with one
+        ``git cat-file --batch-check`` process."""
+        if len(oids) <= 64:  # a hook's staged files; a range's many blobs are mostly packed
+            for oid in oids:
+                if oid not in self._sizes:
+                    self._loose(oid, 0)
         wanted = [o for o in oids if o not in self._sizes]
         if wanted:
             res = run(["cat-file", "--batch-check"], self._cwd, input="\n".join(wanted).encode() + b"\n")

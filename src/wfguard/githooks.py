@@ -7,12 +7,11 @@ import sys
 import time
 
 from . import changeset, engine, events, git
+from . import rules as rule_kinds
 from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
 from .errors import GitError, WfguardError
 from .progress import for_stream
 from .records import TYPE_CHECKING, NamedTuple
-from .render import text
-from .render.style import Styler, use_color
 from .repo import Repo, discover, resolve
 from .report import Report
 
@@ -43,6 +42,8 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     config = load(source, repo.state_dir)
     if not config.for_stage(name):
         return 0  # nothing to do at this stage: the cheapest possible hook
+    for rule in config.for_stage(name):  # loaded while git still works on the change set
+        rule_kinds.kind_module(rule.kind)
     push_input = sys.stdin.read() if name == "pre-push" else ""
     shipped = os.path.exists(os.path.join(repo.state_dir, "ship-record.json"))
     if shipped and _checked_by_ship(repo, name, args, push_input):
@@ -137,9 +138,13 @@ def conclude(repo: Repo, reports: list[Report], name: str, start: float) -> int:
     failed = [r for r in reports if not r.passed]
     shown = [r for r in reports if not r.passed or any(
         x.status in ("fail", "skip") or any(m.level == "note" for m in x.messages) for x in r.results)]
-    styler = Styler(use_color(sys.stderr))
-    for report in shown:
-        sys.stderr.write(text.render(report, styler) + "\n")
+    if shown:  # the renderer is loaded only when there is something to say
+        from .render import text
+        from .render.style import Styler, use_color
+
+        styler = Styler(use_color(sys.stderr))
+        for report in shown:
+            sys.stderr.write(text.render(report, styler) + "\n")
     for report in reports:
         events.record(repo.state_dir, report, total, "hook")
     if failed:

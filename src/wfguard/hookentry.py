@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                               "--is-shallow-repository", "--show-toplevel"))
         start_git_early(".", ("diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
                               "--cached"))
+        if name == "commit-msg" and rest:  # githooks: how git marks comment lines in the message
+            start_git_early(".", ("config", "--get", "core.commentChar"))
 
     def run() -> int:
         if name == "agent-command":
