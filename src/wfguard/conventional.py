@@ -111,7 +111,14 @@ class Checker:
         self.types = tuple(types)
         self.header_max = header_max
         self.line_max = line_max
-        self._fast = _fast_valid(self.types) if header_max is not None else None
+        self._fast_rx: re.Pattern[str] | bool | None = False  # compiled on the first message
+
+    @property
+    def _fast(self) -> re.Pattern[str] | None:
+        if self._fast_rx is False:
+            self._fast_rx = _fast_valid(self.types) if self.header_max is not None else None
+        assert self._fast_rx is not True
+        return self._fast_rx
 
     def problems(self, message: str) -> list[str]:
         """What is wrong with ``message`` (a full commit message); empty when it passes."""
@@ -121,10 +128,11 @@ class Checker:
 
     def problems_of_authored(self, message: str) -> list[str]:
         """``problems`` for a message known not to be one commitlint ignores."""
-        if self._fast is not None and message[:1] not in ("\n", "\r"):
+        fast = self._fast
+        if fast is not None and message[:1] not in ("\n", "\r"):
             header, _, body = message.partition("\n")
             line_max = self.line_max
-            if (len(header) <= (self.header_max or 0) and self._fast.fullmatch(header)
+            if (len(header) <= (self.header_max or 0) and fast.fullmatch(header)
                     and (line_max is None or len(body) <= line_max
                          or max(map(len, body.split("\n"))) <= line_max)):
                 return []
@@ -173,12 +181,14 @@ class Checker:
         return problems
 
 
-_DEFAULT = Checker()
+_DEFAULT: list[Checker] = []  # made on first use: a hook checks with its rule's own Checker
 
 
 def check(message: str) -> list[str]:
     """The problems of ``message`` under the preset's defaults; empty when it passes."""
-    return _DEFAULT.problems(message)
+    if not _DEFAULT:
+        _DEFAULT.append(Checker())
+    return _DEFAULT[0].problems(message)
 
 
 def slug(text: str) -> str:

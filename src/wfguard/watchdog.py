@@ -9,7 +9,25 @@ previous tick, so a search is stopped after one to two seconds on the same line.
 
 from __future__ import annotations
 
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
 BUDGET = 1.0
+
+
+def _signal_module() -> Any:
+    """``_signal``, the C module ``signal`` wraps (its enums cost ~0.7 ms of a hook's start),
+    and ``signal`` itself where an interpreter has no ``_signal``."""
+    try:
+        import _signal  # type: ignore[import-not-found]
+
+        return _signal
+    except ImportError:  # pragma: no cover - CPython always has it
+        import signal
+
+        return signal
 
 
 class Expired(Exception):
@@ -39,7 +57,7 @@ class watch:
         self.armed = False
 
     def __enter__(self) -> Progress:
-        import signal
+        signal = _signal_module()
 
         if hasattr(signal, "setitimer"):
             progress = self.progress
@@ -59,7 +77,6 @@ class watch:
 
     def __exit__(self, *exc: object) -> None:
         if self.armed:
-            import signal
-
+            signal = _signal_module()
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGALRM, self.previous)
