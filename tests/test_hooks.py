@@ -268,12 +268,28 @@ def hook_modules(repo: GitRepo, *args: str) -> tuple[str, set[str]]:
 
 
 def test_hook_path_imports_nothing_heavy(hooked: GitRepo, tmp_path: Path) -> None:
+    """The built-in workflows at commit-msg: the Conventional Commits preset's regexes, the
+    globs, the trailers are all rebuilt from the programs the first run stored: no re."""
     hooked.write("docs.md", "x\n")
     hooked.git("add", "docs.md")
     msg = tmp_path / "msg"
     msg.write_text("docs: a\n")
     code, modules = hook_modules(hooked, "commit-msg", str(msg))
-    assert code == "0" and modules & HEAVY == set()
+    assert code == "0" and modules & (HEAVY | REGEX) == set(), modules
+    msg.write_text("Docs: A.\n")  # blocked: same patterns, other paths through them
+    code, modules = hook_modules(hooked, "commit-msg", str(msg))
+    assert code == "1" and modules & (HEAVY | REGEX) == set(), modules
+
+
+def test_a_user_regex_is_served_from_the_stored_program(feature_repo: GitRepo, tmp_path: Path) -> None:
+    feature_repo.write(".wfguard.yml", "version: 1\nrules:\n  header:\n    kind: commit-message\n"
+                       "    pattern: '^(feat|fix)(\\([a-z]+\\))?: [a-z]'\n")
+    feature_repo.git("add", "-A")
+    msg = tmp_path / "msg"
+    for text, verdict in (("feat(api): add\n", "0"), ("chore: x\n", "1"), ("fix: y\n", "0")):
+        msg.write_text(text)
+        code, modules = hook_modules(feature_repo, "commit-msg", str(msg))
+        assert code == verdict and modules & (HEAVY | REGEX) == set(), (text, modules)
 
 
 def test_hook_without_regex_rules_imports_no_re(feature_repo: GitRepo) -> None:

@@ -9,10 +9,11 @@ bare version bumps) pass.
 
 from __future__ import annotations
 
-import re
-
 from . import lazyre
-from .records import NamedTuple
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import re
 
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
 HEADER_MAX = 100
@@ -25,17 +26,18 @@ LINE_MAX = 100
 _HEADER = lazyre.compile(r"(?a)^(\w*)(?:\((.*)\))?(!?): (.*)$")
 _URL = lazyre.compile(r"\bhttps?://\S+")
 # Compiled on first use (re caches them): only version-bump-like messages need these.
-_SEMVER = (r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_SEMVER = lazyre.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _IGNORED_PATTERNS = (
-    (r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?)))(?:\r?\n)*$)", re.M),
-    (r"^(Merge tag (.*?))(?:\r?\n)*$", re.M),
-    (r"^(R|r)evert (.*)", 0),
-    (r"^(R|r)eapply (.*)", 0),
-    (r"^(amend|fixup|squash)!", 0),
-    (r"^(Merged (.*?)(in|into) (.*)|Merged PR (.*): (.*))", 0),
-    (r"^Merge remote-tracking branch(\s*)(.*)", 0),
-    (r"^Automatic merge(.*)", 0),
-    (r"^Auto-merged (.*?) into (.*)", 0),
+    lazyre.compile(r"^((Merge pull request)|(Merge (.*?) into (.*?)|(Merge branch (.*?)))(?:\r?\n)*$)",
+                   lazyre.MULTILINE),
+    lazyre.compile(r"^(Merge tag (.*?))(?:\r?\n)*$", lazyre.MULTILINE),
+    lazyre.compile(r"^(R|r)evert (.*)"),
+    lazyre.compile(r"^(R|r)eapply (.*)"),
+    lazyre.compile(r"^(amend|fixup|squash)!"),
+    lazyre.compile(r"^(Merged (.*?)(in|into) (.*)|Merged PR (.*): (.*))"),
+    lazyre.compile(r"^Merge remote-tracking branch(\s*)(.*)"),
+    lazyre.compile(r"^Automatic merge(.*)"),
+    lazyre.compile(r"^Auto-merged (.*?) into (.*)"),
 )
 
 
@@ -53,8 +55,9 @@ def parse_header(header: str) -> Header | None:
     return Header(m.group(1), m.group(2), bool(m.group(3)), m.group(4))
 
 
-_CHORE_PREFIX = r"^chore(\([^)]+\))?:"
-_SKIP_CI = (r"\[(skip|ci)(-|\s)(ci|skip)\]", r"\((skip|ci)(-|\s)(ci|skip)\)")
+_CHORE_PREFIX = lazyre.compile(r"^chore(\([^)]+\))?:")
+_SKIP_CI = (lazyre.compile(r"\[(skip|ci)(-|\s)(ci|skip)\]", lazyre.IGNORECASE),
+            lazyre.compile(r"\((skip|ci)(-|\s)(ci|skip)\)", lazyre.IGNORECASE))
 # Cheap pre-tests: every message commitlint ignores starts like one of these.
 _MACHINE_START = lazyre.compile(r"^(?:Merge|Revert|revert|Reapply|reapply|amend!|fixup!|squash!|Auto)")
 _VERSION_START = lazyre.compile(r"^(?:v?\d|chore|\[|\()")
@@ -62,17 +65,17 @@ _VERSION_START = lazyre.compile(r"^(?:v?\d|chore|\[|\()")
 
 def _is_semver_bump(message: str) -> bool:
     first = message.split("\n", 1)[0]
-    stripped = re.sub(_CHORE_PREFIX, "", first)
+    stripped = _CHORE_PREFIX.sub("", first)
     for rx in _SKIP_CI:
-        stripped = re.sub(rx, "", stripped, count=1, flags=re.I)
-    return bool(re.match(_SEMVER, stripped.strip()))
+        stripped = rx.sub("", stripped, count=1)
+    return bool(_SEMVER.match(stripped.strip()))
 
 
 def is_ignored(message: str) -> bool:
     """Messages git (or a forge) writes itself, which no person should have to reword."""
     start = message.lstrip(" ")
     machine = _MACHINE_START.match(start) or "\nMerge" in message
-    if machine and any(re.search(rx, message, flags) for rx, flags in _IGNORED_PATTERNS):
+    if machine and any(rx.search(message) for rx in _IGNORED_PATTERNS):
         return True
     return bool(_VERSION_START.match(start)) and _is_semver_bump(message)
 
@@ -81,15 +84,20 @@ def _fast_valid(types: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex that accepts the usual valid header outright: a listed type, any scope, and a
     description starting with a lower-case ASCII letter and ending in neither '.' nor a space.
     Anything it does not accept gets the full, rule-by-rule check."""
-    words = [t for t in types if re.fullmatch(r"\w+", t, re.ASCII)]
+    # ASCII \w+ only: such a type needs no escaping in the alternation
+    words = [t for t in types if t.isascii() and t and all(c.isalnum() or c == "_" for c in t)]
     if not words:
         return None
-    alternation = "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternation})(?:\(.*\))?!?: [a-z](?:.*[^{JS_WHITESPACE}.])?", re.ASCII)
+    alternation = "|".join(sorted(words, key=len, reverse=True))
+    return lazyre.compile(rf"(?:{alternation})(?:\(.*\))?!?: [a-z](?:.*[^{JS_WHITESPACE}.])?", lazyre.ASCII)
+
+
+_GIT_GENERATED = lazyre.compile(r"^(Merge (branch|pull request|remote-tracking branch|tag|commit)\b|Revert \")")
+_NOT_SLUG = lazyre.compile(r"[^a-z0-9]+")
 
 
 def is_git_generated(message: str) -> bool:
-    return bool(re.match(r"^(Merge (branch|pull request|remote-tracking branch|tag|commit)\b|Revert \")", message))
+    return bool(_GIT_GENERATED.match(message))
 
 
 def _subject_case_problem(subject: str) -> str | None:
@@ -193,4 +201,4 @@ def check(message: str) -> list[str]:
 
 def slug(text: str) -> str:
     """``add export endpoint!`` -> ``add-export-endpoint``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from . import changeset, engine, events, git
+from . import changeset, engine, events, git, lazyre
 from . import rules as rule_kinds
 from .config import CONFIG_NAME, CommitSource, File, WorkTree, load
 from .errors import GitError, WfguardError
@@ -36,6 +36,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     if name == "pre-receive":
         return pre_receive(args, start)
     repo = discover()
+    lazyre.use_cache(repo.state_dir)
     source = WorkTree(repo.root)
     if not os.path.isfile(os.path.join(repo.root, CONFIG_NAME)):
         return without_workflow(repo, name, start)

@@ -11,6 +11,7 @@ Branch names are not paths: :func:`match_branch` anchors a glob at both ends of 
 
 from __future__ import annotations
 
+from . import lazyre
 from .records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -26,10 +27,16 @@ class GlobError(ValueError):
     pass
 
 
+# what re.escape escapes, without importing re
+_ESCAPES = {i: "\\" + chr(i) for i in b"()[]{}?*+-|^$\\.&~# \t\n\r\v\f"}
+
+
+def _escape(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
 def _translate(pattern: str) -> str:
     """One gitignore-style pattern (no leading or trailing slash) as a regex body."""
-    import re
-
     first_wildcard = min((pattern.find(c) for c in "*?[\\" if c in pattern), default=len(pattern))
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -75,10 +82,10 @@ def _translate(pattern: str) -> str:
             out.append(f"[^/{body}]" if negate else f"(?!/)[{body}]")
             i = j + 1
         elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
+            out.append(_escape(pattern[i + 1]))
             i += 2
         else:
-            out.append(re.escape(c))
+            out.append(_escape(c))
             i += 1
     return "".join(out)
 
@@ -177,9 +184,7 @@ def check_glob(pattern: str) -> str | None:
 
 def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """Several globs as one regex: one match per path, however many globs a rule lists."""
-    import re
-
-    return re.compile("|".join(f"(?:{_regex(p)})" for p in patterns), re.DOTALL)
+    return lazyre.compile("|".join(f"(?:{_regex(p)})" for p in patterns), lazyre.DOTALL)
 
 
 _MATCHERS: dict[tuple[str, ...], Callable[[str], bool]] = {}
@@ -225,9 +230,7 @@ _BRANCH_REGEXES: dict[tuple[str, ...], re.Pattern[str]] = {}
 def _branch_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     regex = _BRANCH_REGEXES.get(patterns)
     if regex is None:
-        import re
-
-        regex = re.compile("|".join(f"(?:{_translate(p.strip('/'))})" for p in patterns), re.DOTALL)
+        regex = lazyre.compile("|".join(f"(?:{_translate(p.strip('/'))})" for p in patterns), lazyre.DOTALL)
         _BRANCH_REGEXES[patterns] = regex
     return regex
 

@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         from .spawn import drop_early
 
         drop_early()
+        if "wfguard.lazyre" in sys.modules:  # the programs of regexes this run compiled, for the next
+            sys.modules["wfguard.lazyre"].save_cache()
 
 
 if __name__ == "__main__":

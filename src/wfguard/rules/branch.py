@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from .. import lazyre
 from ..globs import match_branch
 from ..records import TYPE_CHECKING, NamedTuple
 from . import options
@@ -47,7 +46,7 @@ class BranchRule:
         self.config = config
         self.options = Options.load(config.options)
         self.protected: list[str] = list(self.options.protected)
-        self.pattern = re.compile(self.options.pattern) if self.options.pattern else None
+        self.pattern = lazyre.compile(self.options.pattern) if self.options.pattern else None
 
     def fix_hint(self) -> str:
         return self.config.fix or "git switch -c <type>/<topic>, then commit there"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
-from .. import conventional, watchdog
+from .. import conventional, lazyre, watchdog
 from ..changeset import parse_trailers
 from ..records import TYPE_CHECKING, NamedTuple
 from . import options
 from .base import Context, Message, Outcome
 
 if TYPE_CHECKING:
+    import re
     from collections.abc import Mapping
     from typing import Any, ClassVar, Literal
 
@@ -71,7 +70,7 @@ class CommitMessageRule:
         self.options = o = Options.load(config.options)
         self.preset = o.preset
         self.types = o.commit_types
-        self.pattern = re.compile(o.pattern) if o.pattern else None
+        self.pattern = lazyre.compile(o.pattern) if o.pattern else None
         self.subject_max: int | None = o.subject_max
         if self.subject_max is None and self.preset:
             self.subject_max = conventional.HEADER_MAX
@@ -80,7 +79,7 @@ class CommitMessageRule:
             self.body_max = conventional.LINE_MAX
         self.trailers = [t.lower() for t in o.require_trailers]
         self.checker = conventional.Checker(self.types, self.subject_max, self.body_max) if self.preset else None
-        self.forbid = [re.compile(rx) for rx in o.forbid_subjects]
+        self.forbid = [lazyre.compile(rx) for rx in o.forbid_subjects]
 
     def fix_hint(self) -> str:
         return self.config.fix or "reword the message: 'type(scope): description'"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from .. import watchdog
+from .. import lazyre, watchdog
 from ..globs import any_match
 from ..records import TYPE_CHECKING, NamedTuple
 from ..sizes import human, parse_size
@@ -58,8 +56,8 @@ class ForbidRule:
         self.config = config
         self.options = o = Options.load(config.options)
         self.files: list[str] = list(o.files)
-        self.content = [re.compile(rx) for rx in o.content]
-        self.multiline = [re.compile(rx, re.MULTILINE) for rx in o.content]
+        self.content = [lazyre.compile(rx) for rx in o.content]
+        self.multiline = [lazyre.compile(rx, lazyre.MULTILINE) for rx in o.content]
         self.max_size: int | None = o.max_size
         self._running = ""  # the regex being searched, and where, for a watchdog report
         self._at: tuple[str, int] | None = None
