@@ -54,9 +54,12 @@ _learned: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
 _cache_dir: list[str] = []
 
 
-def _key() -> tuple[int, int]:
-    import _sre  # type: ignore[import-not-found]  # built into the interpreter, loaded at its start
-
+def _key() -> tuple[int, int] | None:
+    """What a stored program is valid for: this interpreter's version and regex engine."""
+    try:
+        import _sre  # type: ignore[import-not-found]  # built into CPython, loaded at its start
+    except ImportError:  # pragma: no cover - another interpreter: no programs, re every time
+        return None
     return (sys.hexversion, _sre.MAGIC)
 
 
@@ -64,6 +67,8 @@ def use_cache(state_dir: str) -> None:
     """Read the programs a previous hook stored in ``state_dir`` (a hook calls this once)."""
     import marshal
 
+    if _key() is None:
+        return
     _cache_dir[:] = [state_dir]
     try:
         with open(os.path.join(state_dir, CACHE_FILE), "rb") as fh:

@@ -18,6 +18,7 @@ properties of the class body kept. tests/test_records.py holds it to the standar
 
 from __future__ import annotations
 
+import sys
 from types import FunctionType
 
 try:
@@ -66,10 +67,14 @@ def _make(cls: type[tuple[Any, ...]], iterable: Iterable[Any]) -> tuple[Any, ...
     return result
 
 
+# what namedtuple's _replace raises for a field it does not have (Python 3.13 changed it)
+_UNKNOWN_FIELD = TypeError if sys.version_info >= (3, 13) else ValueError
+
+
 def _replace(self: Any, /, **changes: Any) -> Any:
     result = self._make(map(changes.pop, self._fields, self))
     if changes:
-        raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        raise _UNKNOWN_FIELD(f"Got unexpected field names: {list(changes)!r}")
     return result
 
 

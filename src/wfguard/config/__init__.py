@@ -117,6 +117,8 @@ def load(source: Source, cache_dir: str | Path | None = None, *, allow_fetch: bo
             with open(tmp, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old or the new
+            if os.path.exists(os.path.join(cache_dir, "config-cache.json")):  # 0.1's format, never read again
+                os.unlink(os.path.join(cache_dir, "config-cache.json"))
         finally:
             if os.path.exists(tmp):  # a full disk leaves no half-written file behind
                 os.unlink(tmp)
