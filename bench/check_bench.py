@@ -58,7 +58,9 @@ def main() -> None:
     lines += [
         "",
         "All three accept every commit of the range (exit 0). wfguard also evaluates the changelog",
-        "rule over the same range (1 in 10 commits adds a fragment), which the peers do not do.",
+        "rule over the same range (1 in 10 commits adds a fragment), which the peers do not do, and reads",
+        "its rules from the base commit (`--config-from`'s default). The ratios, measured side by side in",
+        "one run, are what the targets are judged on.",
     ]
     update_results("check", "\n".join(lines))
     print("\n".join(lines))

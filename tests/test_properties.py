@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_globs import check_ignore
 
-from wfguard import conventional
+from wfguard import conventional, events
 from wfguard.config import WorkTree, load_uncached
 from wfguard.errors import WfguardError
 from wfguard.githooks import parse_push_lines
@@ -94,6 +94,20 @@ def test_fragment_names_as_the_documented_regex(name: str) -> None:
 
     expected = re.fullmatch(r"\+?[A-Za-z0-9._-]+", name) is not None and name != "+"
     assert _valid_name(name) == expected
+
+
+event_values = st.one_of(st.text(), st.text(alphabet=st.characters(blacklist_categories=())), st.integers(),
+                         st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.none())
+
+
+@settings(max_examples=FUZZ * 5, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), event_values, max_size=8))
+def test_event_lines_are_json_dumps(event: dict[str, str | int | float | bool | None]) -> None:
+    """A hook writes its events without importing json: the same line, byte for byte (lone
+    surrogates and control characters included)."""
+    import json
+
+    assert events.dumps(event) == json.dumps(event)
 
 
 @settings(max_examples=FUZZ * 5, deadline=None)
