@@ -30,6 +30,14 @@ SAMPLES = ["feat(api): add it", "fix!: x", "Merge branch 'a' into b\n", "chore: 
            "hello hello", "ab", "abc", "ünï 123", "src/a/b.py", "docs/x.md", "t/test_a.py", "ax/c", "ab/c", ""]
 
 
+def test_compiled_once_whatever_is_looked_up() -> None:
+    rx = lazyre.compile(r"(a)(b)?")
+    assert rx.scanner("ab").match().group(1) == "a"  # type: ignore[attr-defined]
+    compiled = rx.__dict__["_compiled"]
+    assert rx.fullmatch("a") is not None and rx.groups == 2 and rx.__dict__["_compiled"] is compiled
+    assert repr(rx) == "lazyre.compile('(a)(b)?', 0)"
+
+
 def test_flags_are_re_flags() -> None:
     assert (lazyre.IGNORECASE, lazyre.MULTILINE, lazyre.DOTALL, lazyre.ASCII) == (
         re.IGNORECASE, re.MULTILINE, re.DOTALL, re.ASCII)

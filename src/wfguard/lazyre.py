@@ -145,6 +145,12 @@ class _Lazy:
         self._flags = flags
 
     def __getattr__(self, name: str) -> Any:
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self.__dict__["_compiled"] = self._compile()
+        return getattr(compiled, name)
+
+    def _compile(self) -> Any:
         key = (self._source, self._flags)
         stored = _programs.get(key)
         regex = _build(stored) if stored is not None and stored[0] == self._source else None
@@ -158,7 +164,7 @@ class _Lazy:
                     _learned[key] = learned
         for attribute in _ATTRIBUTES:  # found on the instance from now on: __getattr__ is not called again
             setattr(self, attribute, getattr(regex, attribute))
-        return getattr(regex, name)
+        return regex
 
     def __repr__(self) -> str:
         return f"lazyre.compile({self._source!r}, {self._flags})"
