@@ -1,6 +1,6 @@
 """Per-commit hook overhead, like for like: wfguard vs lefthook vs prek vs pre-commit.
 
-    bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py [ROUNDS]
+    bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py [ROUNDS] [--repo CLONE]
 
 One synthetic repository (5,000 files, 1,200 commits) is copied once per tool; a staged change
 of 20 files under src/ plus a changelog fragment is committed with `git commit`, rounds
@@ -8,6 +8,9 @@ alternating the copies. Every tool runs the same hooks with the same rules:
 
 - case "one hook": a pre-commit hook with one rule (a change under src/ needs a fragment);
 - case "two hooks": that, plus a commit-msg hook whose rule is one header regex.
+
+With ``--repo CLONE`` the same cases run on a copy of a real repository (it needs Python files
+under src/), and the results go to their own section.
 
 wfguard's rules are configured to be those rules (its changelog rule at pre-commit, a
 `pattern` rule rather than the full Conventional Commits preset); the peers run the same check as
@@ -161,29 +164,56 @@ def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> lis
     ]
 
 
+def real_template(clone: Path) -> Path:
+    """A copy of a real repository's clone, on a branch of its own, with the bench's script."""
+    template = WORK / "hooks-template-real"
+    if template.exists():
+        shutil.rmtree(template)
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(clone), str(template)], check=True)
+    git("switch", "-q", "-c", "bench", cwd=template)
+    (template / "changelog.d").mkdir(exist_ok=True)
+    return template
+
+
 def main() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 21
-    template = build(WORK / "hooks-template", files=5000, commits=1200)
+    args = sys.argv[1:]
+    real = Path(args[args.index("--repo") + 1]).resolve() if "--repo" in args else None
+    if real is not None:
+        del args[args.index("--repo"):args.index("--repo") + 2]
+    rounds = int(args[0]) if args else 21
+    template = real_template(real) if real else build(WORK / "hooks-template", files=5000, commits=1200)
     shutil.copy(HERE / "config" / "changelog-check.sh", template / "bench-changelog-check.sh")
     env = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com",
            "LEFTHOOK_BIN": str(lefthook_binary()), "PATH": f"{BIN}:{os.environ['PATH']}"}
-    lines = [
-        "## Hook overhead per commit, like for like: wfguard vs lefthook, prek and pre-commit",
-        "",
-        f"Machine: {machine()}. {rounds} alternated rounds of `git commit` per tool and case; medians.",
-        "Reproduce: `bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py`",
-        "",
-        "Every tool runs the same hooks with the same rules (see the script's docstring); the",
-        "overhead is the median `git commit` minus the median commit with no hook. \"git processes\"",
-        "counts the git commands one hooked commit starts besides the commit itself (GIT_TRACE).",
-        "Repository: 5,000 files, 1,200 commits; staged: 20 files under src/ and one fragment.",
-        "",
-    ]
+    if real is not None:
+        files = len(git("ls-files", cwd=template).splitlines())
+        commits = git("rev-list", "--count", "HEAD", cwd=template)
+        lines = [
+            f"## Hook overhead on a real repository: {real.name}",
+            "",
+            f"Machine: {machine()}. {rounds} alternated rounds per tool and case; medians. The same cases",
+            "and rules as above, on a copy of the clone (`bench/hooks_bench.py --repo CLONE`).",
+            f"Repository: {files:,} files, {int(commits):,} commits; staged: 20 files under src/ and one fragment.",
+            "",
+        ]
+    else:
+        lines = [
+            "## Hook overhead per commit, like for like: wfguard vs lefthook, prek and pre-commit",
+            "",
+            f"Machine: {machine()}. {rounds} alternated rounds of `git commit` per tool and case; medians.",
+            "Reproduce: `bash bench/setup.sh && bench/work/venv/bin/python bench/hooks_bench.py`",
+            "",
+            "Every tool runs the same hooks with the same rules (see the script's docstring); the",
+            "overhead is the median `git commit` minus the median commit with no hook. \"git processes\"",
+            "counts the git commands one hooked commit starts besides the commit itself (GIT_TRACE).",
+            "Repository: 5,000 files, 1,200 commits; staged: 20 files under src/ and one fragment.",
+            "",
+        ]
     for case in CASES:
         lines += run_case(case, template, rounds, env)
-    update_results("hooks", "\n".join(lines))
+    update_results("hooks-real" if real is not None else "hooks", "\n".join(lines))
     print("\n".join(lines))
 
 

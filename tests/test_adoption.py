@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GitRepo, wfguard_argv
+from conftest import CHANGELOG_CONFIG, GitRepo, wfguard_argv
 
 HERE = Path(__file__).resolve().parent
 
@@ -305,6 +305,53 @@ def test_pre_commit_framework_runs_wfguard(repo: GitRepo, tmp_path: Path) -> Non
     repo.commit("Bad header", "x.txt")  # --no-verify: slipped past commit-msg
     push = subprocess.run(["git", "push", "-q", "origin", "work"], cwd=repo.path, capture_output=True, text=True)
     assert push.returncode != 0 and "Bad header" in push.stdout + push.stderr
+
+
+# pytest's own .pre-commit-config.yaml writes its repos at column 0, in two styles (2026-12)
+PYTEST_STYLE = ('minimum_pre_commit_version: "4.4.0"\nrepos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n'
+                '  rev: "v0.16.3"\n  hooks:\n    - id: ruff-check\n-   repo: local\n    hooks:\n'
+                '    -   id: rst\n        name: rst\n        entry: rst-lint\n        language: python\n'
+                '        types: [rst]\n')
+
+
+@pytest.mark.parametrize("text", [
+    PYTEST_STYLE,
+    "repos:\n  - repo: local\n    hooks:\n      - id: team\n        name: team\n        entry: x\n"
+    "        language: system\n",
+    "repos:\n    -   repo: local\n        hooks:\n        -   id: team\n            name: team\n"
+    "            entry: x\n            language: system\n",
+    "repos:\n",
+    "# only a comment\n",
+], ids=["pytest", "two", "four", "empty-repos", "no-repos"])
+def test_pre_commit_entries_follow_the_file_s_indentation(repo: GitRepo, text: str) -> None:
+    repo.write(".pre-commit-config.yaml", text)
+    repo.config(CHANGELOG_CONFIG)
+    res = repo.wfguard("install")
+    assert res.code == 0, res
+    after = (repo.path / ".pre-commit-config.yaml").read_text()
+    assert text.rstrip("\n") in after  # added to, nothing rewritten
+    cfg = yaml.safe_load(after)
+    before = (yaml.safe_load(text) or {}).get("repos") or []
+    assert cfg["repos"][:len(before)] == before and cfg["repos"][-1]["repo"] == "local"
+    assert {h["id"] for h in cfg["repos"][-1]["hooks"]} == {"wfguard-commit-msg", "wfguard-pre-push"}
+    if shutil.which("pre-commit"):  # the peer itself accepts the edited file
+        check = subprocess.run(["pre-commit", "validate-config", ".pre-commit-config.yaml"], cwd=repo.path,
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert repo.wfguard("install").code == 0 and (repo.path / ".pre-commit-config.yaml").read_text() == after
+
+
+@pytest.mark.parametrize("text", [
+    "repos:\n  - repo: local\n    hooks: []\nci:\n  autofix_prs: false\n",  # another key after the list
+    "repos: [{repo: local, hooks: []}]\n",  # a flow list
+    "repos:\n  - repo: local\n   hooks: [\n",  # broken YAML
+], ids=["key-after", "flow", "broken"])
+def test_pre_commit_config_that_cannot_be_appended_to_is_left_alone(repo: GitRepo, text: str) -> None:
+    repo.write(".pre-commit-config.yaml", text)
+    repo.config(CHANGELOG_CONFIG)
+    res = repo.wfguard("install")
+    assert res.code == 2 and "nothing was changed" in res.err and "Traceback" not in res.err, res
+    assert (repo.path / ".pre-commit-config.yaml").read_text() == text
 
 
 # --- the day-to-day path ------------------------------------------------------------------------

@@ -140,25 +140,63 @@ def _walk(node: object) -> list[object]:
 _PC_IDS = {"pre-commit": "wfguard", "commit-msg": "wfguard-commit-msg", "pre-push": "wfguard-pre-push"}
 
 
+def _repos_indent(text: str) -> int | None:
+    """The column of the ``-`` of the ``repos:`` list's items, as the file writes them (pytest's
+    own config has them at column 0, pre-commit's examples at 2); None when ``repos`` is not a
+    block list at the end of the file's top level, where an entry can be appended."""
+    import yaml
+
+    root = yaml.compose(text)
+    if root is None:  # comments only
+        return 2
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for i, (key, value) in enumerate(root.value):
+        if key.value == "repos":
+            if i != len(root.value) - 1 and isinstance(value, yaml.SequenceNode) and value.value:
+                return None  # other keys follow the list: appending would land under them
+            if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
+                return int(value.start_mark.column)
+            return 2 if isinstance(value, yaml.ScalarNode) and value.value in ("", "null", "~") else None
+    return 2
+
+
 def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
     import yaml
 
     path = root / PRE_COMMIT_FILE
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
-    have = {h.get("id") for r in data.get("repos") or () for h in (r.get("hooks") or ()) if isinstance(h, dict)}
+    manual = (f"add a local repo with wfguard's hooks to {PRE_COMMIT_FILE} by hand (docs/ci.md, 'With a hook "
+              "manager'), or run 'wfguard install --force' to install wfguard's own hooks instead")
+    try:
+        data = yaml.safe_load(text) or {}
+        indent = _repos_indent(text) if text.strip() else 2
+    except yaml.YAMLError as exc:
+        raise WfguardError(f"{PRE_COMMIT_FILE} is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
+                           "nothing was changed",
+                           hint=manual) from None
+    if not isinstance(data, dict):
+        raise WfguardError(f"{PRE_COMMIT_FILE} does not hold a mapping; nothing was changed", hint=manual)
+    have = {h.get("id") for r in data.get("repos") or () if isinstance(r, dict)
+            for h in (r.get("hooks") or ()) if isinstance(h, dict)}
     missing = [s for s in stages if _PC_IDS[s] not in have]
     changes = []
     if missing:
+        if indent is None:
+            raise WfguardError(f"cannot append to the repos list of {PRE_COMMIT_FILE} (it is not the file's last "
+                               "key, or not a block list); nothing was changed", hint=manual)
+        pad = " " * indent
         hooks = []
         for s in missing:
             # commit-msg gets the message file as its one file name; the others take none
-            hooks += [f"      - id: {_PC_IDS[s]}", f"        name: wfguard ({s})", f"        entry: {command(s)}",
-                      "        language: system", *(["        pass_filenames: false"] if s != "commit-msg" else []),
-                      "        always_run: true", f"        stages: [{s}]"]
-        block = ["  - repo: local", "    hooks:", *hooks]
-        if not re.search(r"^repos:", text, re.M):
+            hooks += [f"{pad}  - id: {_PC_IDS[s]}", f"{pad}    name: wfguard ({s})", f"{pad}    entry: {command(s)}",
+                      f"{pad}    language: system", *([f"{pad}    pass_filenames: false"] if s != "commit-msg" else []),
+                      f"{pad}    always_run: true", f"{pad}    stages: [{s}]"]
+        block = [f"{pad}- repo: local", f"{pad}  hooks:", *hooks]
+        if "repos" not in data:
             text = text.rstrip("\n") + "\nrepos:\n"
+        elif data["repos"] is None:  # "repos:" with nothing under it
+            text = re.sub(r"^repos:[ \t]*(?:(?:null|~)[ \t]*)?$", "repos:", text, count=1, flags=re.M)
         text = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
         changes.append(Change(PRE_COMMIT_FILE, f"added a local repo with {', '.join(_PC_IDS[s] for s in missing)}"))
     installed = data.get("default_install_hook_types") or ["pre-commit"]
@@ -169,8 +207,16 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
         text = text[:m.start()] + flow + text[m.end():] if m else flow + "\n" + text
         changes.append(Change(PRE_COMMIT_FILE, f"default_install_hook_types: {', '.join(wanted)}"))
     if changes:
-        if not isinstance(yaml.safe_load(text), dict):
-            raise WfguardError(f"could not add wfguard to {PRE_COMMIT_FILE}; nothing was changed")
+        try:
+            after = yaml.safe_load(text)
+        except yaml.YAMLError:
+            after = None
+        ids = {h.get("id") for r in (after or {}).get("repos") or () if isinstance(r, dict)
+               for h in (r.get("hooks") or ()) if isinstance(h, dict)} if isinstance(after, dict) else set()
+        # the edit must keep every repo that was there and add ours, or it is not written at all
+        if not isinstance(after, dict) or not have | {_PC_IDS[s] for s in stages} <= ids or \
+                len(after.get("repos") or ()) != len(data.get("repos") or ()) + bool(missing):
+            raise WfguardError(f"could not add wfguard to {PRE_COMMIT_FILE}; nothing was changed", hint=manual)
         path.write_text(text, encoding="utf-8")
     return changes
 
