@@ -171,6 +171,11 @@ def real_template(clone: Path) -> Path:
         shutil.rmtree(template)
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(clone), str(template)], check=True)
     git("switch", "-q", "-c", "bench", cwd=template)
+    # the project's own hook configs go: each tool gets the bench's, untracked, as in the synthetic case
+    own = [f for f in (".pre-commit-config.yaml", "lefthook.yml", ".wfguard.yml") if (template / f).exists()]
+    if own:
+        git("rm", "-q", "--", *own, cwd=template)
+        git("commit", "-q", "--no-verify", "-m", "chore: no hook configs for the benchmark", cwd=template)
     (template / "changelog.d").mkdir(exist_ok=True)
     return template
 
@@ -188,10 +193,11 @@ def main() -> None:
            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com",
            "LEFTHOOK_BIN": str(lefthook_binary()), "PATH": f"{BIN}:{os.environ['PATH']}"}
     if real is not None:
+        label = (real.parent.name if real.name in ("repo", ".git") else real.name).replace("+", "/")
         files = len(git("ls-files", cwd=template).splitlines())
         commits = git("rev-list", "--count", "HEAD", cwd=template)
         lines = [
-            f"## Hook overhead on a real repository: {real.name}",
+            f"## Hook overhead on a real repository: {label}",
             "",
             f"Machine: {machine()}. {rounds} alternated rounds per tool and case; medians. The same cases",
             "and rules as above, on a copy of the clone (`bench/hooks_bench.py --repo CLONE`).",
