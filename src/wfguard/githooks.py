@@ -41,9 +41,10 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     if not os.path.isfile(os.path.join(repo.root, CONFIG_NAME)):
         return without_workflow(repo, name, start)
     config = load(source, repo.state_dir)
-    if not config.for_stage(name):
+    here = config.for_stage(name)
+    if not here:
         return 0  # nothing to do at this stage: the cheapest possible hook
-    for rule in config.for_stage(name):  # loaded while git still works on the change set
+    for rule in here:  # loaded while git still works on the change set
         rule_kinds.kind_module(rule.kind)
     push_input = sys.stdin.read() if name == "pre-push" else ""
     shipped = os.path.exists(os.path.join(repo.state_dir, "ship-record.json"))
@@ -164,18 +165,21 @@ def _comment_char(proc: git.Proc) -> str:
     return value if value and value != "auto" else "#"
 
 
-def _read(path: str | Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+def _read_message(path: str | Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "replace")
+    except OSError as exc:
+        raise WfguardError(f"cannot read the commit message file {path}: {exc.strerror}") from None
 
 
 def clean_message(path: str | Path, char: str = "#") -> str:
     """The message as git will record it: comment lines and everything below the scissors
     line dropped, surrounding blank lines trimmed."""
-    try:
-        raw = _read(path).decode("utf-8", "replace")
-    except OSError as exc:
-        raise WfguardError(f"cannot read the commit message file {path}: {exc.strerror}") from None
+    return _cleaned(_read_message(path), char)
+
+
+def _cleaned(raw: str, char: str) -> str:
     lines = []
     for line in raw.splitlines():
         if line.startswith(char):
@@ -190,11 +194,8 @@ def message_as_recorded(repo: Repo, path: str | Path, char: str) -> str:
     """The message the rules judge. One that opens with a comment line is ambiguous: git drops
     that line, or keeps it as the header under ``--cleanup=verbatim``, which a hook cannot see.
     Unless a commit template explains the comment, it is judged as written (fail closed)."""
-    message = clean_message(path, char)
-    try:
-        raw = _read(path).decode("utf-8", "replace")
-    except OSError:
-        return message
+    raw = _read_message(path)
+    message = _cleaned(raw, char)
     if not raw.startswith(char):
         return message
     settings = git.config_matching(repo.root, r"^commit\.(template|cleanup)$")
