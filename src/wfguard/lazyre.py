@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     def compile(source: str | bytes, flags: int = 0) -> re.Pattern[str] | re.Pattern[bytes]: ...
 
 else:
-    def compile(source, flags=0):
+    def compile(source, flags=0):  # re.compile's name, for re.compile's use
         return _Lazy(source, flags)
 
 
@@ -123,7 +123,7 @@ def program(source: str | bytes, flags: int = 0) -> tuple[Any, ...] | None:
                 groupindex, tuple(indexgroup))  # plain ints: re names its opcodes with an int subclass
         built = _build(args)
         reference = re.compile(source, flags)
-    except Exception:
+    except Exception:  # another re than this function knows: such patterns compile through re each time
         return None
     same = built is not None and (built.pattern, built.flags, built.groups, built.groupindex) == (
         reference.pattern, reference.flags, reference.groups, reference.groupindex)
@@ -135,7 +135,7 @@ def _build(args: tuple[Any, ...]) -> Any:
 
     try:
         return _sre.compile(*args)
-    except Exception:
+    except Exception:  # a program _sre refuses (it validates each one): re compiles the pattern instead
         return None
 
 
