@@ -93,6 +93,65 @@ def test_release_writes_commits_tags_and_pushes_through_every_hook(project: GitR
     assert push.returncode != 0 and "protected branch 'main'" in push.stderr
 
 
+UV_LOCK = """\
+version = 1
+revision = 3
+requires-python = ">=3.10"
+
+[[package]]
+name = "demo"
+version = "1.2.0"
+source = { editable = "." }
+dependencies = [
+    { name = "idna" },
+]
+
+[package.metadata]
+requires-dist = [{ name = "idna", specifier = ">=3" }]
+
+[[package]]
+name = "idna"
+version = "1.2.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/packages/idna-1.2.0.tar.gz", hash = "sha256:00", size = 1 }
+"""
+
+
+def test_uv_lock_follows_the_project_version(project: GitRepo) -> None:
+    """uv sync --locked refuses a lock whose own entry lags pyproject.toml: the release writes the
+    project's entry (editable source) and nothing else, and the release commit still passes
+    the rules of protected main, locally and on the server."""
+    merged(project, "build: lock with uv", ("uv.lock", UV_LOCK))
+    merged(project, "feat: export", ("src/demo/export.py", "x = 1\n"), ("changelog.d/export.feature.md", "Export.\n"))
+    dry = project.wfguard("release", "--dry-run")
+    assert dry.code == 0 and "version 1.2.0 -> 1.3.0 in uv.lock" in dry.out, dry
+    code, data = release(project)
+    assert code == 0 and data["pushed"] is True, data
+    assert data["files"] == ["pyproject.toml", "src/demo/__init__.py", "uv.lock"]
+    lock = (project.path / "uv.lock").read_text()
+    assert lock == UV_LOCK.replace('name = "demo"\nversion = "1.2.0"', 'name = "demo"\nversion = "1.3.0"')
+    assert 'name = "idna"\nversion = "1.2.0"' in lock  # a dependency at the same version is left alone
+    assert project.git("status", "--porcelain") == ""
+
+
+def test_uv_lock_entry_of_a_workspace_member(tmp_path: Path) -> None:
+    from wfguard import versionfiles
+
+    (tmp_path / "packages" / "api").mkdir(parents=True)
+    (tmp_path / "packages" / "api" / "pyproject.toml").write_text('[project]\nname = "My_Api"\nversion = "0.4.0"\n')
+    lock = ('version = 1\n\n[[package]]\nname = "my-api"\nversion = "0.3.9"\nsource = { editable = "packages/api" }\n\n'
+            '[[package]]\nname = "root"\nversion = "0.4.0"\nsource = { virtual = "." }\n')
+    (tmp_path / "uv.lock").write_text(lock)
+    member = versionfiles.read(tmp_path, "packages/api/pyproject.toml")
+    found = versionfiles.uv_lock(tmp_path, member)
+    assert found is not None and found.path == "uv.lock" and found.version == "0.3.9"  # a lagging lock too
+    assert found.replaced("0.5.0") == lock.replace('"0.3.9"', '"0.5.0"')
+    (tmp_path / "uv.lock").write_text(lock.replace("editable", "registry"))  # not the project's own entry
+    assert versionfiles.uv_lock(tmp_path, member) is None
+    (tmp_path / "pyproject.toml").write_text('[tool.poetry]\nname = "p"\nversion = "1.0.0"\n')
+    assert versionfiles.uv_lock(tmp_path, versionfiles.read(tmp_path, "pyproject.toml")) is None
+
+
 def test_dry_run_explains_and_changes_nothing(project: GitRepo) -> None:
     merged(project, "feat!: drop the old API", ("src/demo/api.py", "x = 1\n"),
            ("changelog.d/old-api.removal.md", "The old API is gone.\n"))

@@ -72,6 +72,44 @@ def read(root: Path, spec: str) -> Found:
                  f"name the line with a regex: {path}:^version")
 
 
+_LOCK_BLOCK = re.compile(r"^\[\[package\]\]\n(?:(?!\[).*\n?)*", re.MULTILINE)
+_LOCK_NAME = re.compile(r"""^name\s*=\s*"([^"]*)"\s*$""", re.MULTILINE)
+_LOCK_VERSION = re.compile(r"""^version\s*=\s*"(?P<v>[^"]*)"\s*$""", re.MULTILINE)
+_LOCK_LOCAL = re.compile(r"""^source\s*=\s*\{\s*(?:editable|virtual)\s*=""", re.MULTILINE)
+
+
+def uv_lock(root: Path, pyproject: Found) -> Found | None:
+    """The project's own entry in ``uv.lock`` (beside its pyproject.toml, or at the root of a uv
+    workspace), as a version file: ``uv sync --locked`` refuses a lock whose entry still holds
+    the old version, so a release writes both (commitizen's ``uv`` provider does the same). Only
+    the ``version`` line of the ``[[package]]`` whose name is the project's and whose source is
+    local (``editable`` or ``virtual``) changes. None when there is no such lock or entry."""
+    if Path(pyproject.path).name != "pyproject.toml":
+        return None
+    from .adopt import toml
+
+    name = ((toml.loads(pyproject.text) or {}).get("project") or {}).get("name")
+    if not isinstance(name, str):
+        return None
+    wanted = re.sub(r"[-_.]+", "-", name).lower()
+    folder = Path(pyproject.path).parent
+    for lock in dict.fromkeys([folder / "uv.lock", Path("uv.lock")]):
+        try:
+            text = (root / lock).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for block in _LOCK_BLOCK.finditer(text):
+            body = block.group()
+            found_name = _LOCK_NAME.search(body)
+            version = _LOCK_VERSION.search(body)
+            if found_name and version and _LOCK_LOCAL.search(body) and \
+                    re.sub(r"[-_.]+", "-", found_name.group(1)).lower() == wanted:
+                start = block.start() + version.start("v")
+                return Found(lock.as_posix(), lock.as_posix(), version.group("v"),
+                             ((start, start + len(version.group("v"))),), text)
+    return None
+
+
 def _by_regex(spec: str, path: str, text: str, key: str) -> Found:
     """commitizen's meaning: on the lines the regex matches, the version is what is replaced. A
     matching line may hold other version-like numbers (``python_version < '3.11'``): the version

@@ -276,6 +276,9 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
         if ahead and current_tag is not None:
             warnings.append(f"{f.path} says {f.version}, newer than the newest tag reachable from HEAD "
                             f"({current_tag}): was a release tagged on a commit {branch} no longer contains?")
+    # the lock follows its pyproject.toml (a lock's version may lag: it is rewritten, never compared)
+    locks = [lock for f in files if (lock := versionfiles.uv_lock(root, f)) is not None]
+    files += [lock for lock in locks if lock.path not in {f.path for f in files}]
     return Plan(version, current.text, how, tuple(reasons), notes, tag, branch, message, tuple(files),
                 section, frag, keep_file, day, tuple(warnings), changesets)
 

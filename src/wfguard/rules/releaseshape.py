@@ -29,6 +29,9 @@ def release_only(ctx: Context) -> bool:
     for pkg in workflow.packages:
         version_files |= set(pkg.release.version_paths if pkg.release.version_files is not None
                              else (f"{pkg.path}/{f}" for f in AUTO_VERSION_FILES))
+    for path in list(version_files):  # a release rewrites a pyproject's uv.lock entry with it
+        if path == "pyproject.toml" or path.endswith("/pyproject.toml"):
+            version_files |= {path[: -len("pyproject.toml")] + "uv.lock", "uv.lock"}
     outputs: set[str] = set()
     files: set[str] = set()  # Keep-a-Changelog files (file mode)
     folders: list[str] = []
