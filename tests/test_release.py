@@ -457,6 +457,25 @@ release:"""))
     assert project.git("rev-parse", "HEAD") == head and project.git("tag", "-l", "v1.3*") == ""
 
 
+def test_a_release_that_also_deletes_code_is_not_a_release(project: GitRepo) -> None:
+    """A version file may lose only version lines: a bump that also drops a line of code from it
+    is refused on protected main by the server, while the same bump alone lands."""
+    merged(project, "feat: guard", ("src/demo/__init__.py", '__version__ = "1.2.0"\nCHECK_AUTH = True\n'),
+           ("changelog.d/guard.feature.md", "Guard.\n"))
+
+    def push_release(init: str) -> subprocess.CompletedProcess[str]:
+        project.commit("chore(release): 1.2.1", ("pyproject.toml", PYPROJECT.replace("1.2.0", "1.2.1")),
+                       ("src/demo/__init__.py", init))
+        return subprocess.run(["git", "push", "-q", "--no-verify", "origin", "main"], cwd=project.path,
+                              capture_output=True, text=True)
+
+    sneaky = push_release('__version__ = "1.2.1"\n')
+    assert sneaky.returncode != 0 and "protected branch 'main'" in sneaky.stderr, sneaky.stderr
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    honest = push_release('__version__ = "1.2.1"\nCHECK_AUTH = True\n')
+    assert honest.returncode == 0, honest.stderr
+
+
 def test_a_project_versioned_by_its_tags_alone_releases_on_its_protected_branch(repo: GitRepo) -> None:
     """setuptools_scm projects (pytest) write no version file: the release commit is only the
     changelog section and the removed fragments, and that is still a release."""

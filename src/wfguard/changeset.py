@@ -97,6 +97,7 @@ class ChangeSet:
         self._blobs: BlobReader | None = None
         self._branch_looked_up = False
         self._added: dict[str, list[AddedLine]] | None = None
+        self._removed: dict[str, list[str]] = {}
         self._big: tuple[str, ...] = ()
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -158,11 +159,17 @@ class ChangeSet:
                 proc = git.popen(args, self.root)
                 assert proc.stdout is not None
                 try:
-                    self._added = parse_patch(proc.stdout)
+                    self._added = parse_patch(proc.stdout, self._removed)
                 finally:
                     git.collect(proc, args)
             self._big = tuple(big)
         return self._added
+
+    def removed_lines(self) -> Mapping[str, list[str]]:
+        """The lines each changed file loses, from the same diff as ``added_lines`` (at most
+        REMOVED_KEPT + 1 per file are kept: a longer list only says "more than that")."""
+        self.added_lines()
+        return self._removed
 
     def added_big(self) -> Iterator[tuple[str, int, str]]:
         """Files too large for the diff, streamed in blocks of whole lines (never held whole):
@@ -478,16 +485,22 @@ def unquote(path: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def parse_patch(data: bytes | Iterable[bytes]) -> dict[str, list[AddedLine]]:
-    """Added lines per file of a ``-U0`` patch, read line by line (a stream or bytes)."""
+REMOVED_KEPT = 50
+
+
+def parse_patch(data: bytes | Iterable[bytes], removed: dict[str, list[str]] | None = None
+                ) -> dict[str, list[AddedLine]]:
+    """Added lines per file of a ``-U0`` patch, read line by line (a stream or bytes); the lines
+    each file loses go to ``removed`` when it is given (REMOVED_KEPT + 1 at most per file)."""
     result: dict[str, list[AddedLine]] = {}
     current: list[AddedLine] | None = None
+    gone: list[str] | None = None
     lineno = 0
     in_header = False
     lines = data.split(b"\n") if isinstance(data, bytes) else (ln.rstrip(b"\n") for ln in data)
     for raw in lines:
         if raw.startswith(b"diff --git "):
-            in_header, current = True, None
+            in_header, current, gone = True, None, None
             continue
         if in_header:
             if raw.startswith(b"+++ "):
@@ -496,6 +509,7 @@ def parse_patch(data: bytes | Iterable[bytes]) -> dict[str, list[AddedLine]]:
                 if target != "/dev/null":
                     name = target[2:] if target.startswith("b/") else target
                     current = result.setdefault(name, [])
+                    gone = removed.setdefault(name, []) if removed is not None else None
                 continue
             if not raw.startswith(b"@@"):
                 continue
@@ -507,6 +521,8 @@ def parse_patch(data: bytes | Iterable[bytes]) -> dict[str, list[AddedLine]]:
         if current is not None and raw.startswith(b"+"):
             current.append(AddedLine(lineno, _line_text(raw[1:])))
             lineno += 1
+        elif gone is not None and raw.startswith(b"-") and len(gone) <= REMOVED_KEPT:
+            gone.append(_line_text(raw[1:]))
     return result
 
 

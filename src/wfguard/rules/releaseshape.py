@@ -15,9 +15,10 @@ _VERSIONISH = lazyre.compile(r"\d+\.\d+")
 
 def release_only(ctx: Context) -> bool:
     """The change is a release and nothing else: the version files bumped (every line they gain
-    holds a version), the changelog edited, fragments removed, no other path touched; and it
-    releases something: a version file bumped, fragments moved into the changelog, or (a project
-    whose version lives in its tags alone) a version heading added to a changelog file."""
+    or lose holds a version, and they lose no more lines than they gain), the changelog edited,
+    fragments removed, no other path touched; and it releases something: a version file bumped,
+    fragments moved into the changelog, or (a project whose version lives in its tags alone) a
+    version heading added to a changelog file."""
     workflow, paths = ctx.workflow, ctx.changes.paths
     if workflow is None or not paths:
         return False
@@ -65,5 +66,10 @@ def release_only(ctx: Context) -> bool:
     added = ctx.changes.added_lines()
     if not all(_VERSIONISH.search(line.text) for path in version_files for line in added.get(path, ())):
         return False
+    removed = ctx.changes.removed_lines()
+    for path in version_files:  # a bump replaces version lines: a version file loses nothing else
+        lost = removed.get(path, ())
+        if len(lost) > len(added.get(path, ())) or not all(_VERSIONISH.search(text) for text in lost):
+            return False
     headed = any(_VERSION_HEADING.match(line.text) for path in files for line in added.get(path, ()))
     return bumped or (moved and edited) or headed
