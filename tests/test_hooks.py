@@ -256,8 +256,11 @@ def hook_modules(repo: GitRepo, *args: str) -> tuple[str, set[str]]:
     import wfguard
 
     pkg_parent = str(Path(wfguard.__file__).resolve().parent.parent)
-    code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main\n"
+    # the collector is off while a hook imports, and back on (what was loaded frozen out of it)
+    # by the time it returns
+    code = ("import gc, sys; sys.path.insert(0, sys.argv.pop(1)); from wfguard.hookentry import main\n"
             "code = main(sys.argv[1:])\n"
+            "assert gc.isenabled() and gc.get_freeze_count() > 1000, gc.get_freeze_count()\n"
             "print(code, ' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
     for _ in range(2):
         res = subprocess.run([PY, "-I", "-S", "-c", code, pkg_parent, *args], cwd=repo.path,

@@ -32,8 +32,18 @@ class RefUpdate(NamedTuple):
     remote_sha: str
 
 
+def collect_from_here() -> None:
+    """The garbage collector back on (hookentry turned it off for the imports), leaving what is
+    loaded so far out of every later collection."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+
+
 def run(name: str, args: Sequence[str], start: float) -> int:
     if name == "pre-receive":
+        collect_from_here()
         return pre_receive(args, start)
     repo = discover()
     lazyre.use_cache(repo.state_dir)
@@ -46,6 +56,7 @@ def run(name: str, args: Sequence[str], start: float) -> int:
         return 0  # nothing to do at this stage: the cheapest possible hook
     for rule in here:  # loaded while git still works on the change set
         rule_kinds.kind_module(rule.kind)
+    collect_from_here()
     push_input = sys.stdin.read() if name == "pre-push" else ""
     shipped = os.path.exists(os.path.join(repo.state_dir, "ship-record.json"))
     if shipped and _checked_by_ship(repo, name, args, push_input):
