@@ -93,6 +93,10 @@ def in_process(args: list[str], cwd: Path, env: Mapping[str, str], input: str | 
         os.environ.update(saved_env)
         for sig, handler in saved_signals.items():
             signal.signal(sig, handler)
+        import gc
+
+        gc.unfreeze()  # a hook freezes what it loaded, as a process about to exit may; this one goes on
+        gc.enable()
     text = [s.buffer.getvalue().decode("utf-8", "surrogateescape") for s in (out, err)]  # type: ignore[attr-defined]
     return Result(subprocess.CompletedProcess(args, code, text[0], text[1]))
 
