@@ -129,6 +129,12 @@ def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> lis
     full = {**os.environ, **env}
     subprocess.run([str(BIN / "wfguard"), "install"], cwd=repos["wfguard"], check=True, env=full,
                    stdout=subprocess.DEVNULL)
+    # a real clone may carry a hook manager's folder (.husky/) that is not set up: wfguard's own
+    # hook must be what runs, or the timings measure a commit with no hook at all
+    doctor = subprocess.run([str(BIN / "wfguard"), "doctor"], cwd=repos["wfguard"], env=full,
+                            capture_output=True, text=True, check=False)
+    if doctor.returncode != 0:
+        raise SystemExit(f"wfguard's hooks do not run in the benchmark copy:\n{doctor.stdout}")
     subprocess.run([str(lefthook_binary()), "install"], cwd=repos["lefthook"], check=True, env=full,
                    stdout=subprocess.DEVNULL)
     subprocess.run([str(BIN / "prek"), "install", *(a for s in stages for a in ("-t", s))], cwd=repos["prek"],

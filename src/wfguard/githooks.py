@@ -50,6 +50,9 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     source = WorkTree(repo.root)
     if not os.path.isfile(os.path.join(repo.root, CONFIG_NAME)):
         return without_workflow(repo, name, start)
+    if (os.environ.get("PRE_COMMIT_RUNNING_LEGACY") or os.environ.get("PREK_RUNNING_LEGACY")) and \
+            _pre_commit_runs_us(repo, name):
+        return 0
     config = load(source, repo.state_dir)
     here = config.for_stage(name)
     if not here:
@@ -86,6 +89,17 @@ def run(name: str, args: Sequence[str], start: float) -> int:
     else:
         raise WfguardError(f"unknown hook {name!r}")
     return conclude(repo, reports, name, start)
+
+
+def _pre_commit_runs_us(repo: Repo, name: str) -> bool:
+    """This shim was moved aside as ``<hook>.legacy`` by ``pre-commit install`` (or prek's), which
+    runs it before its own hooks: when its config runs wfguard at this stage too, that run is the
+    one, not this."""
+    from pathlib import Path
+
+    from .adopt import managers
+
+    return managers.runs_wfguard(Path(repo.root), managers.Manager("pre-commit", managers.PRE_COMMIT_FILE), name)
 
 
 def adopting(repo: Repo, cs: changeset.ChangeSet) -> bool:

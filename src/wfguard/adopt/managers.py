@@ -51,21 +51,96 @@ def command(stage: str) -> str:
 
 # --- husky: one line in .husky/<hook> -------------------------------------------------------
 
+# a line that ends the script (or may) before what follows it runs, and can do so with success;
+# `exit 1` after a failed check refuses the push anyway, so wfguard not running then costs nothing
+_ENDS = re.compile(r"(?:^|[;&|{(]|\bthen|\bdo|\belse)\s*(?:exit\b(?!\s+[1-9][0-9]*\b)|exec\s+(?![0-9]*[<>]))")
+# a command that reads the hook's stdin, where pre-push receives git's ref lines
+_READS_STDIN = re.compile(r"\bread\b|\bcat\s*(?:$|[|;&)])|/dev/stdin|<&0|\bxargs\b|\btee\b|\bexec\s+[0-9]*<")
+_PRESERVE = "wfguard_refs"  # the name the stdin-keeping pre-push line uses, so it is recognised
+
+
+def husky_line(stage: str) -> str:
+    """The line wfguard adds to ``.husky/<stage>``. pre-push keeps git's ref lines for the
+    commands after it: wfguard reads them from a file, then the script's stdin is that file."""
+    if stage != "pre-push":
+        return f'{command(stage)} "$@"'
+    return (f'{_PRESERVE}=$(mktemp) && cat > "${_PRESERVE}" && {command(stage)} "$@" < "${_PRESERVE}" '
+            f'|| {{ s=$?; rm -f "${_PRESERVE}"; exit "$s"; }}; exec < "${_PRESERVE}"; rm -f "${_PRESERVE}"')
+
+
+def _code(line: str) -> str:
+    """A shell line without its comment (a ``#`` that starts a word)."""
+    return re.sub(r"(?:^|\s)#.*$", "", line)
+
+
+def _is_ours(line: str, stage: str) -> bool:
+    return command(stage) in _code(line)
+
+
+def husky_unreachable(text: str, stage: str) -> str | None:
+    """Why wfguard's line in a husky script would not do its job, or None when it runs with
+    what it needs: no line before it may end the script, and at pre-push nothing before it may
+    read the ref lines git writes on stdin (wfguard would see none and check nothing)."""
+    lines = text.splitlines()
+    at = next((i for i, ln in enumerate(lines) if _is_ours(ln, stage)), None)
+    if at is None:
+        return None
+    for i, ln in enumerate(lines[:at], 1):
+        code = _code(ln)
+        if _ENDS.search(code):
+            return f"line {i} (`{ln.strip()}`) can end the script before it"
+        if stage == "pre-push" and _READS_STDIN.search(code):
+            return f"line {i} (`{ln.strip()}`) reads git's ref lines before it, so wfguard gets none"
+    if stage == "pre-push" and _PRESERVE not in lines[at] and any(
+            _READS_STDIN.search(_code(ln)) for ln in lines[at + 1:]):
+        return "it reads git's ref lines, so the commands after it get none"
+    return None
+
+
+def _preamble(lines: list[str]) -> int:
+    """How many leading lines come before any command: the shebang, comments, blank lines and
+    husky 4-8's ``. "$(dirname -- "$0")/_/husky.sh"``."""
+    n = 0
+    for ln in lines:
+        if not ln.strip() or ln.lstrip().startswith("#") or "husky.sh" in ln:
+            n += 1
+        else:
+            break
+    return n
+
+
+def husky_placed(text: str, stage: str) -> str:
+    """``text`` with wfguard's line where it runs: after the script's commands when nothing
+    there can stop it, else first (after the preamble). A line of wfguard's that could not run
+    is moved; the team's lines are kept as they are."""
+    lines = [ln for ln in text.splitlines() if not _is_ours(ln, stage)]
+    line = husky_line(stage)
+    appended = [*lines, line]
+    if husky_unreachable("\n".join(appended), stage) is None:
+        return "\n".join(appended) + "\n"
+    at = _preamble(lines)
+    return "\n".join([*lines[:at], line, *lines[at:]]) + "\n"
+
+
 def _husky(root: Path, stages: Sequence[str]) -> list[Change]:
     changes = []
     for stage in stages:
         path = root / ".husky" / stage
-        line = f'{command(stage)} "$@"'
         if path.exists():
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
-            if re.search(rf"^\s*{re.escape(command(stage))}\b", text, re.M):
+            present = any(_is_ours(ln, stage) for ln in text.splitlines())
+            if present and husky_unreachable(text, stage) is None:
                 continue
-            path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + line + "\n",
-                            encoding="utf-8", errors="surrogateescape")
-            changes.append(Change(f".husky/{stage}", f"added `{line}` after the existing commands"))
+            new = husky_placed(text, stage)
+            first = not new.rstrip("\n").endswith(husky_line(stage))
+            shown = command(stage) if stage == "pre-push" else husky_line(stage)
+            where = "before the existing commands, where it always runs" if first else "after the existing commands"
+            path.write_text(new, encoding="utf-8", errors="surrogateescape")
+            changes.append(Change(f".husky/{stage}", f"{'moved' if present else 'added'} `{shown}` {where}"))
         else:
-            path.write_text(line + "\n", encoding="utf-8")
-            changes.append(Change(f".husky/{stage}", f"created with `{line}`"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(husky_line(stage) + "\n", encoding="utf-8")
+            changes.append(Change(f".husky/{stage}", f"created, running `{command(stage)}`"))
         os.chmod(path, path.stat().st_mode | 0o755)
     return changes
 
@@ -269,3 +344,61 @@ def runs_wfguard(root: Path, manager: Manager, stage: str) -> bool:
             manager.name != "pre-commit" or _PC_IDS[stage] in path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return False
+
+
+# --- which manager git is running in this clone ---------------------------------------------
+
+def owner(path: Path) -> str | None:
+    """The manager whose generated hook the file at ``path`` is (``lefthook``, or
+    ``pre-commit`` for pre-commit and prek, which read the same config), else None."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return None
+    if "File generated by pre-commit" in head or "File generated by prek" in head:
+        return "pre-commit"
+    if "call_lefthook" in head or ("lefthook" in head and "LEFTHOOK" in head):
+        return "lefthook"
+    return None
+
+
+def husky_folder(root: Path, hooks_dir: Path) -> str | None:
+    """``9`` when git runs hooks from husky 9's ``.husky/_``, ``4-8`` from ``.husky`` itself
+    (husky 5-8's layout), else None: husky is then not what git runs here."""
+    real = os.path.realpath(hooks_dir)
+    if real == os.path.realpath(root / ".husky" / "_"):
+        return "9"
+    if real == os.path.realpath(root / ".husky"):
+        return "4-8"
+    return None
+
+
+def state(root: Path, manager: Manager, hooks_dir: Path) -> str:
+    """``active`` when git runs the manager's hooks in this clone; ``inactive`` when it is
+    configured in the repository but not set up here (a fresh clone before ``npm install``,
+    ``lefthook install`` or ``pre-commit install``): git runs from ``hooks_dir`` whatever is
+    there; ``unready`` when git is pointed at the manager's folder but the manager has not
+    written it, so no hook runs and only the manager's own install can fix that."""
+    if manager.name == "husky":
+        layout = husky_folder(root, hooks_dir)
+        if layout is None:
+            return "inactive"
+        # husky 5-8: git runs the .husky/<hook> scripts themselves
+        return "active" if layout == "4-8" or (hooks_dir / "h").is_file() else "unready"
+    if not hooks_dir.is_dir():
+        return "inactive"
+    mine = [p for p in hooks_dir.iterdir() if "." not in p.name and owner(p) == manager.name]
+    return "active" if mine else "inactive"
+
+
+def serves(root: Path, manager: Manager, hooks_dir: Path, stage: str) -> bool:
+    """Whether git's ``stage`` hook here is the manager's, so it runs what the manager's config
+    says for ``stage``."""
+    if manager.name == "husky":
+        layout = husky_folder(root, hooks_dir)
+        if layout == "9":  # husky's own file there (wfguard's shim may stand in for a missing one)
+            return (hooks_dir / "h").is_file() and (hooks_dir / stage).is_file() and \
+                "wfguard-hook:" not in (hooks_dir / stage).read_text(encoding="utf-8", errors="replace")[:400]
+        return layout == "4-8" and (root / ".husky" / stage).is_file()
+    return owner(hooks_dir / stage) == manager.name
+

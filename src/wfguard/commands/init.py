@@ -250,13 +250,14 @@ def run(yes: bool, force: bool, install: bool) -> int:
         emit(f"  recent commits the commit rule would refuse (history is never rewritten; new commits follow "
              f"the rule):\n{shown}", None)
     emit(f"wrote {CONFIG_NAME} (and {SCHEMA_FILE} for editors)", None)
+    code = 0
     if install:
         from .install import install as install_hooks
 
-        # through the hook manager's own config when one manages the hooks; else wfguard's shims,
-        # run after a plain hook that is already there
-        install_hooks(chain=d.manager is None)
+        # through the hook manager's own config where it runs the hooks, wfguard's shims where
+        # nothing else does; a plain hook already there keeps running first
+        code = install_hooks(chain=True)
     emit(f'next: git add {CONFIG_NAME} {SCHEMA_FILE}'
          + (f" {d.manager.config}" if d.manager and install else "")
          + ' && git commit -m "chore: adopt wfguard"', None)
-    return 0
+    return code

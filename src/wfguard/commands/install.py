@@ -1,143 +1,18 @@
-"""``wfguard install`` / ``uninstall``: hook shims, never at the cost of someone else's hook."""
+"""``wfguard install`` / ``uninstall``: hook shims, never at the cost of someone else's hook, and
+never a success line while git would run no hook of wfguard's."""
 
 from __future__ import annotations
 
 import os
-import shlex
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-import wfguard
-
-from .. import git
+from .. import hookhealth
 from ..adopt import managers
-from ..errors import WfguardError
+from ..errors import EXIT_ERROR, WfguardError
 from ..model import HOOK_STAGES
 from ..repo import Repo
-from ..resources import hooks_dir as templates_dir
+from ..shims import Action, hooks_dir, install_hooks, is_ours, uninstall_hooks
 from .common import emit, load_config, open_repo
-
-MARKER = "wfguard-hook:"
-CHAINED = ".wfguard-chained"
-BACKUP = ".wfguard-backup"
-STDIN_HOOKS = ("pre-push", "pre-receive")
-ALL_HOOKS = (*HOOK_STAGES, "pre-receive")
-
-
-@dataclass(frozen=True)
-class Action:
-    hook: str
-    what: str  # installed | upgraded | unchanged | chained | backed-up | removed | restored
-
-
-def is_ours(path: Path) -> bool:
-    try:
-        return MARKER in path.read_text(encoding="utf-8", errors="replace")[:400]
-    except OSError:
-        return False
-
-
-def hooks_dir(repo: Repo, hooks_path: str | None) -> Path:
-    """Where git will look for this repository's hooks, honouring ``core.hooksPath``."""
-    setting = git.config_scope(repo.root, "core.hooksPath")
-    if setting:
-        scope, value = setting
-        if scope in ("global", "system") and hooks_path is None:
-            raise WfguardError(
-                f"core.hooksPath is set in your {scope} git config ({value}): that folder serves every "
-                "repository on this machine, so wfguard will not write there on its own",
-                hint="pass --hooks-path DIR to choose where to write, or set core.hooksPath in this "
-                "repository's own config (git config core.hooksPath .githooks)")
-        if hooks_path is None:
-            target = Path(os.path.expanduser(value))
-            return target if target.is_absolute() else Path(repo.root) / target
-    if hooks_path is not None:
-        return Path(hooks_path).resolve()
-    return git.git_path(repo.root, "hooks").resolve()
-
-
-def render_shim(hook: str, chained: bool, extra_args: list[str]) -> str:
-    template = (templates_dir() / "shim.sh").read_text(encoding="utf-8")
-    package_parent = Path(wfguard.__file__).resolve().parent.parent
-    chain = ""
-    if chained and hook in STDIN_HOOKS:
-        chain = (f'if [ -x "$0{CHAINED}" ]; then\n'
-                 '    wfguard_stdin=$(mktemp "${TMPDIR:-/tmp}/wfguard.XXXXXX") || exit 1\n'
-                 '    cat > "$wfguard_stdin"\n'
-                 f'    "$0{CHAINED}" "$@" < "$wfguard_stdin" && s=0 || s=$?\n'
-                 '    [ "$s" -eq 0 ] || { rm -f "$wfguard_stdin"; exit "$s"; }\n'
-                 '    exec < "$wfguard_stdin"\n'
-                 '    rm -f "$wfguard_stdin"  # stdin stays open on the unlinked file\n'
-                 'fi')
-    elif chained:
-        # git runs only an executable hook; a chained one that is not stays as inert as it was
-        chain = f'if [ -x "$0{CHAINED}" ]; then\n    "$0{CHAINED}" "$@" || exit $?\nfi'
-    args = "".join(shlex.quote(a) + " " for a in extra_args)
-    return (template.replace("@HOOK@", hook).replace("@ARGS@", args)
-            .replace("@PYTHON@", shlex.quote(sys.executable))
-            .replace("@PKGPATH@", shlex.quote(str(package_parent)))
-            .replace("@CHAIN@\n", chain + "\n" if chain else ""))
-
-
-def _write(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.wfguard-tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, path)
-
-
-def install_hooks(directory: Path, hooks: list[str], *, chain: bool, force: bool,
-                  extra_args: list[str] | None = None) -> list[Action]:
-    directory.mkdir(parents=True, exist_ok=True)
-    # a dangling symlink is someone's hook too: kept, never overwritten
-    foreign = [h for h in hooks if os.path.lexists(directory / h) and not is_ours(directory / h)]
-    if foreign and not (chain or force):
-        raise WfguardError(
-            f"{', '.join(foreign)} hook(s) already exist in {directory} and are not wfguard's; "
-            "nothing was changed",
-            hint="--chain keeps each one and runs it before wfguard (stopping if it fails); "
-            "--force moves it aside as <hook>.wfguard-backup ('wfguard uninstall' restores it)")
-    for h in foreign:
-        if os.path.lexists(directory / f"{h}{CHAINED}") or os.path.lexists(directory / f"{h}{BACKUP}"):
-            raise WfguardError(f"{directory / h} is a foreign hook, and an earlier one is already kept "
-                               f"beside it ({h}{CHAINED} or {h}{BACKUP}); resolve that by hand first")
-    actions: list[Action] = []
-    for h in hooks:
-        path = directory / h
-        if h in foreign:
-            kept = path.with_name(h + (CHAINED if chain else BACKUP))
-            os.replace(path, kept)  # a rename keeps the bytes and the mode
-            actions.append(Action(h, "chained" if chain else "backed-up"))
-        chained = os.path.lexists(path.with_name(h + CHAINED))
-        content = render_shim(h, chained, extra_args or [])
-        if path.exists():
-            if path.read_text(encoding="utf-8", errors="replace") == content:
-                actions.append(Action(h, "unchanged"))
-                continue
-            _write(path, content)
-            actions.append(Action(h, "upgraded"))
-        else:
-            _write(path, content)
-            actions.append(Action(h, "installed"))
-    return actions
-
-
-def uninstall_hooks(directory: Path, keep: tuple[str, ...] = ()) -> list[Action]:
-    actions = []
-    for h in ALL_HOOKS:
-        if h in keep:
-            continue
-        path = directory / h
-        if path.exists() and is_ours(path):
-            path.unlink()
-            actions.append(Action(h, "removed"))
-        for suffix in (CHAINED, BACKUP):
-            kept = directory / f"{h}{suffix}"
-            if os.path.lexists(kept) and not os.path.lexists(path):
-                os.replace(kept, path)
-                actions.append(Action(h, "restored"))
-    return actions
 
 
 def install(chain: bool = False, force: bool = False, hooks_path: str | None = None,
@@ -149,43 +24,98 @@ def install(chain: bool = False, force: bool = False, hooks_path: str | None = N
         extra = ["--config", str(Path(config_file).resolve())] if config_file else []
         directory = hooks_dir(repo, hooks_path)
         actions = install_hooks(directory, ["pre-receive"], chain=chain, force=force, extra_args=extra)
+        if not quiet:
+            _show(directory, actions, [])
+        return 0
+    if repo.bare:
+        raise WfguardError("this is a bare repository: use 'wfguard install --server' for pre-receive")
+    config = load_config(repo)
+    wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
+    root = Path(repo.root)
+    manager = managers.detect(root)
+    directory = hooks_dir(repo, hooks_path)
+    if manager is not None and not (force or hooks_path):  # --force/--hooks-path: wfguard's own shims only
+        lines = _with_manager(root, directory, manager, wanted, chain)
     else:
-        if repo.bare:
-            raise WfguardError("this is a bare repository: use 'wfguard install --server' for pre-receive")
-        config = load_config(repo)
-        wanted = [s for s in HOOK_STAGES if config.for_stage(s)]
-        manager = managers.detect(Path(repo.root))
-        if manager is not None and not (force or hooks_path):  # --chain would break its helper
-            return _through_manager(Path(repo.root), manager, wanted, quiet)
-        directory = hooks_dir(repo, hooks_path)
         actions = install_hooks(directory, wanted, chain=chain, force=force)
         # a stage the workflow no longer uses keeps no shim of ours
         actions += [a for a in uninstall_hooks(directory, keep=tuple(wanted)) if a.what == "removed"]
-    if not quiet:
-        lines = [f"{a.hook}: {a.what}" for a in actions] or ["no hook stage is used by this workflow"]
-        emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in lines), None)
-    return 0
+        lines = [f"wfguard hooks in {directory}", *(f"  {a.hook}: {a.what}" for a in actions)]
+        if not actions:
+            lines.append("  no hook stage is used by this workflow")
+    # the verdict doctor gives, from the same function: install never says more than it is
+    findings = hookhealth.verdict(repo, wanted)
+    bad = hookhealth.problems(findings)
+    if not quiet or bad:
+        for f in bad:
+            lines.append(f"✗ {f.text}" + (f"  → {f.fix}" if f.fix else ""))
+        lines.append(hookhealth.summary(findings))
+        emit("\n".join(lines), None)
+    return EXIT_ERROR if bad else 0
 
 
-def _through_manager(root: Path, manager: managers.Manager, stages: list[str], quiet: bool) -> int:
-    """A hook manager owns the hooks folder: wfguard joins its tracked config instead of writing
-    shims it would demote or that would break its helper."""
-    lines = [f"{c.path}: {c.what}" for c in managers.integrate(root, manager, stages)]
-    pending = managers.reinstall(root, manager)
-    if pending:
-        lines.append(f"run `{pending}` so {manager.name} installs the new hook types")
-    if not quiet:
-        lines = lines or [f"{manager.config} already runs wfguard at {', '.join(stages) or 'no stage'}"]
-        emit(f"{manager.name} manages this repository's hooks; wfguard runs through {manager.config}\n"
-             + "\n".join(f"  {line}" for line in lines)
-             + f"\n  commit {manager.config} so every clone runs wfguard too", None)
-    return 0
+def _foreign(directory: Path, stages: list[str], manager: managers.Manager) -> list[str]:
+    """Stages whose hook file is neither wfguard's nor the manager's: someone else's hook."""
+    return [s for s in stages if os.path.lexists(directory / s) and not is_ours(directory / s)
+            and managers.owner(directory / s) != manager.name]
+
+
+def _with_manager(root: Path, directory: Path, manager: managers.Manager, stages: list[str],
+                  chain: bool) -> list[str]:
+    """A hook manager is configured: wfguard joins its tracked config, so every clone that sets
+    the manager up runs wfguard; and where the manager does not run a stage in this clone (not
+    set up yet, or no hook of that type), wfguard's own shim in git's hooks folder does."""
+    state = managers.state(root, manager, directory)
+    rel = _rel(directory, root)
+    if state == "unready":
+        raise WfguardError(
+            f"git runs hooks from {rel}, which {manager.name} has not written in this clone, so no hook "
+            "runs here; nothing was changed",
+            hint=f"run `{managers.reinstall_command(manager)}` (it writes {rel}), then 'wfguard install'")
+    ours = [s for s in stages if state != "active" or not managers.serves(root, manager, directory, s)]
+    foreign = _foreign(directory, ours, manager)
+    if foreign and not chain:
+        raise WfguardError(
+            f"{', '.join(foreign)} hook(s) already exist in {directory} and are neither wfguard's nor "
+            f"{manager.name}'s; nothing was changed",
+            hint="--chain keeps each one and runs it before wfguard (stopping if it fails)")
+    lines = [f"{manager.config}: {c.what}" if c.path == manager.config else f"{c.path}: {c.what}"
+             for c in managers.integrate(root, manager, stages)]
+    if not lines:
+        lines.append(f"{manager.config} already runs wfguard at {', '.join(stages) or 'no stage'}")
+    if state == "active":
+        pending = managers.reinstall(root, manager)
+        if pending:
+            lines.append(f"run `{pending}` so {manager.name} installs the new hook types")
+    own = [s for s in stages if state != "active" or not managers.serves(root, manager, directory, s)]
+    for a in install_hooks(directory, own, chain=True, force=False):
+        if a.what in ("installed", "upgraded", "unchanged"):
+            why = (f"{manager.name} is not set up in this clone" if state != "active"
+                   else f"{manager.name} installs no {a.hook} hook here")
+            lines.append(f"{rel}/{a.hook}: wfguard's own hook {a.what}, since {why}")
+        elif a.what == "chained":
+            lines.append(f"{rel}/{a.hook}: the existing hook is kept and runs before wfguard")
+    if state != "active":
+        lines.append(f"`{managers.reinstall_command(manager)}` later hands the hooks to {manager.name}, "
+                     f"which then runs wfguard from {manager.config}")
+    return [f"{manager.name} is this repository's hook manager; commit {manager.config} so every clone "
+            "runs wfguard", *(f"  {ln}" for ln in lines)]
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _show(directory: Path, actions: list[Action], extra: list[str]) -> None:
+    lines = [f"{a.hook}: {a.what}" for a in actions] or ["no hook stage is used by this workflow"]
+    emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in [*lines, *extra]), None)
 
 
 def uninstall(hooks_path: str | None = None) -> int:
-    repo = open_repo()
+    repo: Repo = open_repo()
     directory = hooks_dir(repo, hooks_path)
-    actions = uninstall_hooks(directory)
-    lines = [f"{a.hook}: {a.what}" for a in actions] or ["no wfguard hook was installed"]
-    emit(f"wfguard hooks in {directory}\n" + "\n".join(f"  {line}" for line in lines), None)
+    _show(directory, uninstall_hooks(directory), [])
     return 0
