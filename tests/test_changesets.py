@@ -134,3 +134,66 @@ def test_changesets_own_version_commit_passes(workspace: GitRepo) -> None:
     # the same files with a code change riding along are no release
     workspace.commit("feat: sneak", ("packages/a/src/index.js", "a3\n"))
     assert results(workspace)["changelog/a"]["status"] == "fail"
+
+
+@pytest.mark.parametrize(("message", "ftype", "level"), [
+    ("feat: export as CSV", None, "minor"),
+    ("fix(a): no crash on empty input", None, "patch"),
+    ("feat!: drop the old API", None, "major"),
+    ("Export as CSV", "minor", "minor"),
+])
+def test_fix_writes_a_changeset_that_changesets_accepts(workspace: GitRepo, message: str, ftype: str | None,
+                                                        level: str) -> None:
+    workspace.write("packages/a/src/index.js", "a2\n")
+    workspace.write("packages/b/src/index.js", "b2\n")
+    workspace.git("add", "-A")
+    res = workspace.wfguard("fix", "-m", message, *(["--type", ftype] if ftype else []), "--format", "json")
+    assert res.code == 0, res
+    [fixed] = res.json()["fixed"]
+    path = fixed["path"]
+    assert path.startswith(".changeset/") and path.endswith(".md") and Path(path).name.count(".") == 1, path
+    text = (workspace.path / path).read_text()
+    assert text.startswith(f'---\n"@acme/a": {level}\n"@acme/b": {level}\n---\n\n'), text
+    workspace.git("commit", "-q", "--no-verify", "-m", message)
+    found = results(workspace)
+    assert found["changelog"]["status"] != "fail", found["changelog"]
+    assert found["changelog/a"]["status"] == found["changelog/b"]["status"] == "pass"
+    again = workspace.wfguard("fix", "-m", message)
+    assert again.code == 0 and "nothing to fix" in again.out, again  # no loop
+    if CHANGESET_CLI.exists():
+        status = subprocess.run([str(CHANGESET_CLI), "status", "--verbose"], cwd=workspace.path,
+                                capture_output=True, text=True)
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert "@acme/a" in status.stdout and f"bumped at {level}" in status.stdout
+
+
+def test_fix_names_only_the_packages_touched(workspace: GitRepo) -> None:
+    workspace.write("packages/b/src/index.js", "b2\n")
+    workspace.git("add", "-A")
+    res = workspace.wfguard("fix", "-m", "fix: b only")
+    assert res.code == 0, res
+    [written] = [p for p in (workspace.path / ".changeset").iterdir() if p.name.endswith(".md")
+                 and p.name != "README.md"]
+    assert written.read_text() == '---\n"@acme/b": patch\n---\n\nB only.\n'
+
+
+def test_fix_without_a_level_asks_for_one(workspace: GitRepo) -> None:
+    workspace.write("packages/a/src/index.js", "a2\n")
+    workspace.git("add", "-A")
+    res = workspace.wfguard("fix", "-m", "Export as CSV")
+    assert res.code == 2 and "major, minor, patch" in res.err, res
+    bad = workspace.wfguard("fix", "-m", "Export as CSV", "--type", "feature")
+    assert bad.code == 2 and "not a changesets level" in bad.err, bad
+
+
+def test_ship_in_a_changesets_workspace(workspace: GitRepo) -> None:
+    workspace.write("packages/a/src/index.js", "a2\n")
+    workspace.git("add", "-A")
+    res = workspace.wfguard("ship", "--yes", "--no-push", "-m", "feat(a): export as CSV")
+    assert res.code == 0, res
+    shown = workspace.git("show", "--name-only", "--format=", "HEAD").splitlines()
+    [cs] = [p for p in shown if p.startswith(".changeset/")]
+    assert (workspace.path / cs).read_text() == '---\n"@acme/a": minor\n---\n\nExport as CSV.\n'
+    if CHANGESET_CLI.exists():
+        status = subprocess.run([str(CHANGESET_CLI), "status"], cwd=workspace.path, capture_output=True, text=True)
+        assert status.returncode == 0, status.stdout + status.stderr

@@ -168,7 +168,8 @@ def doctor(fmt: FormatOpt = Format.text) -> None:
 def fix(
     rule: Annotated[str | None, typer.Argument(help="only this rule's fix")] = None,
     message: Annotated[str | None, typer.Option("-m", "--message", help="the commit message to write from")] = None,
-    ftype: Annotated[str | None, typer.Option("--type", help="the changelog fragment type")] = None,
+    ftype: Annotated[str | None, typer.Option("--type", help="the fragment type (changesets: major, minor, patch)")]
+    = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Apply the automatic fixes: write and stage the changelog fragment."""
@@ -180,7 +181,8 @@ def fix(
 @app.command()
 def ship(
     message: Annotated[str | None, typer.Option("-m", "--message", help="the commit message")] = None,
-    ftype: Annotated[str | None, typer.Option("--type", help="the changelog fragment type, e.g. feature")] = None,
+    ftype: Annotated[str | None, typer.Option("--type", help="the fragment type, e.g. feature (changesets: a level)")]
+    = None,
     all_: Annotated[bool, typer.Option("--all", help="stage tracked modifications first")] = False,
     no_push: Annotated[bool, typer.Option("--no-push", help="commit, but do not push")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="never prompt")] = False,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 
 from . import conventional, git
 from .engine import matched_paths
 from .errors import NeedsChoice, WfguardError
+from .fragments import CHANGESET_LEVELS
 from .records import TYPE_CHECKING, NamedTuple
 from .rules.base import Context
-from .rules.changelog import ChangelogRule, fragments_of
+from .rules.changelog import MISSING, ChangelogRule, fragments_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,13 +72,17 @@ def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
     impl = ChangelogRule(rule)
     if impl.file:
         return False
-    return impl.verdict(Context(rule, cs, matched_paths(rule, cs))).missing
+    ctx = Context(rule, cs, matched_paths(rule, cs))
+    if impl.frag.format == "changesets":
+        return impl.evaluate(ctx).reason == MISSING
+    return impl.verdict(ctx).missing
 
 
 def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
          only: str | None = None, package: str | None = None) -> list[Fix]:
     """``only``: a rule id (its packages' copies too); ``package``: that package's rules alone."""
     fixes: list[Fix] = []
+    changesets: dict[str, list[RuleConfig]] = {}  # folder -> the package rules one changeset covers
     for rule in config.rules:
         frag = fragments_of(rule)
         if frag is None or (only and only not in (rule.id, rule.base_id)):
@@ -87,6 +94,9 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
         if not message:
             raise WfguardError(f"{rule.id}: the fragment is written from the commit message",
                                hint="pass -m 'feat: what changed' (or commit first, then run wfguard fix)")
+        if frag.format == "changesets":
+            changesets.setdefault(frag.dir, []).append(rule)
+            continue
         kind = fragment_type(rule, message, ftype)
         if kind is None:
             raise NeedsChoice(
@@ -97,7 +107,47 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
         ext = frag.extensions[0] if frag.extensions else None
         rel = unique_name(cs.root, frag.dir, slug, kind, ext, {f.path for f in fixes})
         fixes.append(Fix(rule.id, rel, fragment_text(message), f"wrote the changelog fragment {rel}"))
+    for folder, rules in changesets.items():
+        assert message is not None
+        fixes.append(changeset_fix(cs.root, folder, rules, message, ftype, {f.path for f in fixes}))
     return fixes
+
+
+def changeset_level(message: str, explicit: str | None) -> str | None:
+    """The semver level a change asks for: --type (a level), else from the Conventional Commits
+    header: breaking -> major, feat -> minor, any other type -> patch."""
+    if explicit:
+        if explicit not in CHANGESET_LEVELS:
+            raise WfguardError(f"--type {explicit!r} is not a changesets level; expected one of: "
+                               f"{', '.join(CHANGESET_LEVELS)}")
+        return explicit
+    header = conventional.parse_header(message.split("\n", 1)[0])
+    if header is None:
+        return None
+    if header.breaking or re.search(r"^BREAKING[ -]CHANGE:", message, re.M):
+        return "major"
+    return "minor" if header.type == "feat" else "patch"
+
+
+def changeset_fix(root: str | Path, folder: str, rules: list[RuleConfig], message: str, ftype: str | None,
+                  taken: set[str]) -> Fix:
+    """One changeset, as `changeset add` writes it, naming every package of the change that needs
+    one: front matter of ``"name": level`` lines, then the summary (the release note)."""
+    level = changeset_level(message, ftype)
+    if level is None:
+        raise NeedsChoice(f"cannot tell the changeset level from {message.splitlines()[0]!r}",
+                          hint=f"pass --type, one of: {', '.join(CHANGESET_LEVELS)}")
+    names = [frag.names[0] if frag.names else str(rule.package)
+             for rule in rules if (frag := fragments_of(rule)) is not None]
+    header = conventional.parse_header(message.split("\n", 1)[0])
+    slug = conventional.slug(header.subject if header else message.split("\n", 1)[0])[:60].strip("-") or "change"
+    rel = next((r for n in range(1, 1000) if (r := f"{folder}/{slug if n == 1 else f'{slug}-{n}'}.md") not in taken
+                and not os.path.lexists(os.path.join(root, r))), None)
+    if rel is None:
+        raise WfguardError(f"cannot find a free changeset name for {slug!r} in {folder}/")
+    body = "---\n" + "".join(f"{json.dumps(n)}: {level}\n" for n in names) + "---\n\n" + fragment_text(message)
+    return Fix(", ".join(r.id for r in rules), rel, body,
+               f"wrote the changeset {rel} ({', '.join(f'{n}: {level}' for n in names)})")
 
 
 def apply(root: Path, fixes: list[Fix]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import changeset, conventional, engine, events, fixes, git, shiprecord
 from ..errors import EXIT_ERROR, EXIT_FAILED, GitError, NeedsChoice, WfguardError
+from ..fragments import CHANGESET_LEVELS
 from ..globs import match_branch
 from ..model import HOOK_STAGES, Config
 from ..progress import for_stream
@@ -138,6 +139,8 @@ def _ask_type(config: Config) -> str:
 
     for rule in config.rules:
         frag = fragments_of(rule)
+        if frag is not None and frag.format == "changesets":
+            return Prompt.ask("changeset level", choices=list(CHANGESET_LEVELS), default="patch")
         if frag is not None:
             types = list(frag.types)
             return Prompt.ask("changelog fragment type", choices=types, default=types[0])

@@ -129,6 +129,9 @@ _RELEASE = lazyre.compile(r"^##\s")
 _VERSION_HEADING = lazyre.compile(r"^##\s*\[?v?\d+\.\d+")
 
 
+MISSING = "missing-note"  # Outcome.reason when only a note is owed: what `wfguard fix` writes
+
+
 class Verdict(NamedTuple):
     """What the change holds, in fragments mode."""
 
@@ -216,7 +219,7 @@ class ChangelogRule:
         return Outcome.failed([Message(
             f"{len(triggers)} changed path(s) of package {self.config.package} ({listing(triggers)}) need a "
             f"changeset naming {name!r}: add {folder}<name>.md holding '---', '\"{name}\": patch' (or minor, "
-            "major), '---' and one line for the release notes", triggers[0])])
+            "major), '---' and one line for the release notes", triggers[0])], reason=MISSING)
 
     def _triggers(self, ctx: Context, exclude_file: str, fragments: bool = False) -> list[str]:
         """Matched paths that need a note: not the output itself, nor a fragment (a template or
