@@ -123,13 +123,27 @@ def test_release_each_package_with_its_own_version_tag_and_notes(mono: GitRepo) 
 
 
 @pytest.mark.parametrize(("packages", "expect"), [
-    ("  a: {path: libs}\n  b: {path: libs/core}\n", "overlap"),
+    ("  a: {path: libs}\n  b: {path: libs/}\n", "same folder"),
     ("  a: {path: ../elsewhere}\n", "inside the repository"),
 ])
 def test_package_config_errors(repo: GitRepo, packages: str, expect: str) -> None:
     repo.config("version: 1\nextends: [changelog-fragments]\npackages:\n" + packages)
     res = repo.wfguard("validate")
     assert res.code == 2 and expect in res.err
+
+
+def test_a_nested_package_owns_its_files(mono: GitRepo) -> None:
+    """pnpm's own workspace nests pnpm/dev inside pnpm/: as in changesets, a file belongs to the
+    innermost package."""
+    mono.config(CONFIG + "  libs: {path: libs}\n")
+    mono.commit("chore: libs", ".wfguard.yml", ("libs/pyproject.toml", '[project]\nname = "libs"\n'))
+    mono.git("switch", "-q", "-c", "feat/x")
+    mono.commit("feat: core", ("libs/core/src/core.py", "y\n"), ("libs/core/changelog.d/x.feature.md", "X.\n"))
+    found = by_rule(mono.check("--base", "main").json())
+    assert found["changelog/core"]["status"] == "pass" and found["changelog/libs"]["status"] == "not-applicable"
+    mono.commit("feat: libs", ("libs/src/util.py", "y\n"))
+    found = by_rule(mono.check("--base", "main").json())
+    assert found["changelog/libs"]["status"] == "fail", found["changelog/libs"]
 
 
 def test_init_writes_the_packages_of_an_npm_workspace_with_changesets(repo: GitRepo) -> None:

@@ -8,6 +8,7 @@ repository's current tools judged it.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import sys
@@ -49,6 +50,7 @@ class Detected(NamedTuple):
     release: release_mod.Release
     packages: dict[str, Any]  # name -> path, or {path, tag} (a monorepo)
     packages_found: str
+    packages_skipped: tuple[str, ...] = ()
 
 
 def _folder_types(root: Path, folder: str) -> list[str]:
@@ -62,8 +64,22 @@ def _folder_types(root: Path, folder: str) -> list[str]:
     return list(dict.fromkeys([*DEFAULT_TYPES, *used]))
 
 
+def _has_changesets(folder: Path) -> bool:
+    """A .changeset/ folder holding changesets (a project that keeps changesets' config elsewhere)."""
+    from ..fragments import is_changeset, parse_changeset
+
+    if not folder.is_dir():
+        return False
+    for path in sorted(folder.glob("*.md"))[:20]:
+        if is_changeset(path.name):
+            parsed = parse_changeset(path.read_text(encoding="utf-8", errors="replace"))
+            if parsed.levels and not parsed.problems:
+                return True
+    return False
+
+
 def detect_changelog(root: Path, commits: conventions.Rule) -> Changelog:
-    if (root / ".changeset" / "config.json").is_file():
+    if (root / ".changeset" / "config.json").is_file() or _has_changesets(root / ".changeset"):
         return Changelog("fragments", "changesets in .changeset/ (each package named with its level)",
                          {"dir": ".changeset", "format": "changesets"})
     tc = towncrier_mod.read(root)
@@ -100,6 +116,25 @@ def detect_changelog(root: Path, commits: conventions.Rule) -> Changelog:
     return Changelog("fragments", "no changelog yet: starting changelog.d/ fragments", {})
 
 
+def _named_in_changesets(folder: Path) -> set[str]:
+    from ..fragments import is_changeset, parse_changeset
+
+    names: set[str] = set()
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        if is_changeset(path.name):
+            names.update(parse_changeset(path.read_text(encoding="utf-8", errors="replace")).levels)
+    return names
+
+
+def _changesets_ignore(root: Path) -> list[str]:
+    try:
+        data = json.loads((root / ".changeset" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    ignore = data.get("ignore") if isinstance(data, dict) else None
+    return [str(g) for g in ignore] if isinstance(ignore, list) else []
+
+
 def default_branch(root: Path) -> str:
     """The remote's default branch, else main, else master, else the branch checked out."""
     remote_head = git.symbolic_ref(root, "refs/remotes/origin/HEAD", short=True)
@@ -115,23 +150,30 @@ def detect(repo: Repo) -> Detected:
     root = Path(repo.root)
     commits = conventions.detect(root)
     changelog = detect_changelog(root, commits)
-    found_packages, packages_found = workspaces.detect(root)
-    packages: dict[str, Any] = dict(found_packages)
+    ws = workspaces.detect(root)
+    packages: dict[str, Any] = dict(ws.packages)
+    skipped = list(ws.skipped)
     release = release_mod.detect(root)
     if packages and changelog.fragments.get("format") == "changesets":
         # changesets publish packages and tag each as NAME@VERSION; a private package (docs, test
-        # helpers) is not released to anyone, so it owes no changeset
+        # helpers) is not released to anyone, so it owes no changeset; nor one changesets ignores
+        ignored = _changesets_ignore(root)
+        named = _named_in_changesets(root / ".changeset")
         kept: dict[str, Any] = {}
         for name, path in packages.items():
             manifest, private = workspaces.manifest_name(root, path)
-            if not private:
+            if private and manifest not in named:  # named in a changeset: this project releases it
+                skipped.append(f"{path} (private: changesets release it nowhere)")
+            elif manifest is not None and any(fnmatch.fnmatchcase(manifest, g) for g in ignored):
+                skipped.append(f"{path} (in the ignore list of .changeset/config.json)")
+            else:
                 kept[name] = path if manifest is None else {"path": path, "tag": f"{manifest}@{{version}}"}
-        packages = kept
+        packages = kept if len(kept) >= 2 else {}
     if packages:  # the repository's tags name packages, not the root: keep the root's default
         release = release._replace(options={k: v for k, v in release.options.items() if k != "tag"})
     return Detected(changelog, commits, default_branch(root),
                     managers.detect(root), tuple(d for d in ("src", "lib", "app") if (root / d).is_dir()),
-                    release, packages, packages_found)
+                    release, packages, ws.source, tuple(skipped))
 
 
 def _y(value: Any) -> str:
@@ -212,6 +254,23 @@ def render(d: Detected) -> str:
     return "\n".join(lines)
 
 
+def _must_validate(root: Path, target: Path, before: bytes | None) -> None:
+    """What init writes validates, or it is taken back: a config the next command refuses is
+    worse than none."""
+    from ..config import WorkTree, load_uncached
+
+    try:
+        load_uncached(WorkTree(root))
+    except WfguardError as exc:
+        if before is None:
+            target.unlink()
+        else:
+            target.write_bytes(before)
+        raise WfguardError(f"the config init drafted does not validate ({exc.location()} {exc.message}); "
+                           "nothing was written", hint="please report this with the repository's layout; "
+                           "'wfguard init --no-install' on a copy shows the draft") from None
+
+
 def run(yes: bool, force: bool, install: bool) -> int:
     repo = open_repo()
     target = Path(repo.root) / CONFIG_NAME
@@ -229,7 +288,9 @@ def run(yes: bool, force: bool, install: bool) -> int:
         if not Confirm.ask(f"write {CONFIG_NAME}" + (" and install the hooks" if install else ""), default=True):
             emit("nothing was written", None)
             return 0
+    before = target.read_bytes() if target.exists() else None
     target.write_text(text, encoding="utf-8")
+    _must_validate(Path(repo.root), target, before)
     (Path(repo.root) / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
     c = d.commits
     if not c.options:
@@ -241,7 +302,13 @@ def run(yes: bool, force: bool, install: bool) -> int:
     found = [f"changelog: {d.changelog.found}", f"commits: {commits}",
              f"default branch: {d.default_branch} (protected; ship.base)", f"release: {d.release.found}"]
     if d.packages:
-        found.append(f"packages: {len(d.packages)} from {d.packages_found} ({', '.join(d.packages)})")
+        more = len(d.packages) - 12
+        shown = ", ".join(list(d.packages)[:12]) + (f", and {more} more" if more > 0 else "")
+        found.append(f"packages: {len(d.packages)} from {d.packages_found} ({shown})")
+    if d.packages_skipped:
+        more = len(d.packages_skipped) - 10
+        found.append(f"not packages ({len(d.packages_skipped)} skipped): " + "; ".join(d.packages_skipped[:10])
+                     + (f"; and {more} more" if more > 0 else ""))
     if d.manager:
         found.append(f"hooks: managed by {d.manager.name} ({d.manager.config})")
     emit("found:\n" + "\n".join(f"  {f}" for f in found), None)

@@ -204,10 +204,11 @@ def _packages(merged: _Merged) -> dict[str, dict[str, Any]]:
         out[name] = {**pkg, "path": path}
     paths = sorted((p["path"], n) for n, p in out.items())
     for (a, na), (b, nb) in itertools.pairwise(paths):
-        if b == a or b.startswith(a + "/"):
+        if b == a:  # nesting is fine (a file belongs to the innermost package); the same folder is not
             doc = merged.package_docs[nb]
-            raise ConfigError(f"packages {na!r} and {nb!r} overlap ({a} and {b}): a file belongs to one package",
-                              file=doc.label, line=doc.lines.get(("packages", nb)), path=f"packages.{nb}.path")
+            raise ConfigError(f"packages {na!r} and {nb!r} are the same folder ({a}): a file belongs to one "
+                              "package", file=doc.label, line=doc.lines.get(("packages", nb)),
+                              path=f"packages.{nb}.path")
     return out
 
 
@@ -269,7 +270,9 @@ def _per_package(merged: _Merged, rules: dict[str, Any], packages: dict[str, dic
             prefix = pkg["path"] + "/"
             fields = {k: v for k, v in base.items() if k not in ("fragments", "file")}
             fields["paths"] = [_under(prefix, g) for g in options.as_list(base.get("paths"))] or [prefix + "**"]
-            fields["ignore"] = [_under(prefix, g) for g in options.as_list(base.get("ignore"))]
+            # a package nested in this one (pnpm's pnpm/dev in pnpm/) owns its own files, as in changesets
+            inner = [f"{q['path']}/**" for q in packages.values() if q["path"].startswith(prefix)]
+            fields["ignore"] = [*(_under(prefix, g) for g in options.as_list(base.get("ignore"))), *inner]
             file = pkg.get("file") or (base.get("file") if "fragments" not in pkg else None)
             if file:
                 fields["file"] = prefix + file

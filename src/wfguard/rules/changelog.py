@@ -17,7 +17,7 @@ from .base import Context, Message, Outcome, listing
 from .releaseshape import release_only
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any, ClassVar
 
     from ..changeset import ChangedPath
@@ -129,6 +129,12 @@ _RELEASE = lazyre.compile(r"^##\s")
 _VERSION_HEADING = lazyre.compile(r"^##\s*\[?v?\d+\.\d+")
 
 
+def close_matches(name: str, known: Sequence[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+
+
 MISSING = "missing-note"  # Outcome.reason when only a note is owed: what `wfguard fix` writes
 
 
@@ -202,8 +208,10 @@ class ChangelogRule:
             if self.config.package is None:
                 problems += [Message(f"{cp.path}:{line}: {text}", cp.path, line) for line, text in cs.problems]
                 unknown = [(n, ln) for n, (_, ln) in cs.levels.items() if self.frag.known and n not in self.frag.known]
-                problems += [Message(f"{cp.path}:{line}: unknown package {name!r}; known: "
-                                     f"{', '.join(self.frag.known)}", cp.path, line) for name, line in unknown]
+                known = ", ".join(close_matches(name, self.frag.known) or self.frag.known[:8])
+                problems += [Message(f"{cp.path}:{line}: unknown package {name!r}; known: {known}"
+                                     + (", ..." if len(self.frag.known) > 8 else ""), cp.path, line)
+                             for name, line in unknown]
             if not cs.problems and any(n in self.frag.names for n in cs.levels):
                 covered.append(cp.path)
         if problems:
