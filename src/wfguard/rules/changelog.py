@@ -208,10 +208,8 @@ class ChangelogRule:
             if self.config.package is None:
                 problems += [Message(f"{cp.path}:{line}: {text}", cp.path, line) for line, text in cs.problems]
                 unknown = [(n, ln) for n, (_, ln) in cs.levels.items() if self.frag.known and n not in self.frag.known]
-                known = ", ".join(close_matches(name, self.frag.known) or self.frag.known[:8])
-                problems += [Message(f"{cp.path}:{line}: unknown package {name!r}; known: {known}"
-                                     + (", ..." if len(self.frag.known) > 8 else ""), cp.path, line)
-                             for name, line in unknown]
+                problems += [Message(f"{cp.path}:{line}: unknown package {name!r}; {self._known(name)}", cp.path,
+                                     line) for name, line in unknown]
             if not cs.problems and any(n in self.frag.names for n in cs.levels):
                 covered.append(cp.path)
         if problems:
@@ -228,6 +226,14 @@ class ChangelogRule:
             f"{len(triggers)} changed path(s) of package {self.config.package} ({listing(triggers)}) need a "
             f"changeset naming {name!r}: add {folder}<name>.md holding '---', '\"{name}\": patch' (or minor, "
             "major), '---' and one line for the release notes", triggers[0])], reason=MISSING)
+
+    def _known(self, name: str) -> str:
+        """The package names to suggest: the close ones, else the first few of a large workspace."""
+        close = close_matches(name, self.frag.known)
+        if close:
+            return f"did you mean {' or '.join(repr(c) for c in close)}?"
+        more = len(self.frag.known) - 8
+        return "known: " + ", ".join(self.frag.known[:8]) + (f", and {more} more" if more > 0 else "")
 
     def _triggers(self, ctx: Context, exclude_file: str, fragments: bool = False) -> list[str]:
         """Matched paths that need a note: not the output itself, nor a fragment (a template or
