@@ -99,6 +99,7 @@ class ReleaseConfig(NamedTuple):
     commit: str = "chore(release): {version}"
     zero_major: Literal["minor", "major"] = "minor"
     scheme: Literal["pep440", "semver"] = "pep440"
+    tag_set: bool = True  # False: `tag` is the default, and release follows the shape of existing tags
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
@@ -118,6 +119,7 @@ class ReleaseConfig(NamedTuple):
         if d.get("version_files") is not None:
             d["version_files"] = tuple(d["version_files"])
         d["bump"] = {**DEFAULT_BUMP, **(d.get("bump") or {})}
+        d.setdefault("tag_set", "tag" in d)
         return cls(**d)
 
 

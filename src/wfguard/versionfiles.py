@@ -14,7 +14,10 @@ from pathlib import Path
 
 from .errors import WfguardError
 from .model import AUTO_VERSION_FILES
-from .records import NamedTuple
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _PY = re.compile(r"""^(?P<pre>\s*__version__\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""", re.MULTILINE)
 _TOML_KEY = re.compile(r"""^(?P<pre>\s*version\s*=\s*)(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)""")
@@ -60,7 +63,7 @@ def read(root: Path, spec: str) -> Found:
     name = Path(path).name
     if name == "pyproject.toml":
         return _pyproject(spec, path, text)
-    if name == "package.json":
+    if name.endswith(".json"):  # package.json, lerna.json, composer.json, manifest.json...
         return _package_json(spec, path, text)
     if name.endswith(".py"):
         m = _PY.search(text)
@@ -183,7 +186,10 @@ def _package_json(spec: str, path: str, text: str) -> Found:
 
 
 def detect(root: Path) -> list[str]:
-    """Version files a project has without saying so: those of AUTO_VERSION_FILES holding a version."""
+    """Version files a project has without saying so, found as its own build tool finds them:
+    pyproject.toml or package.json holding a version; else the Python file that setuptools'
+    ``attr:``, hatch's ``path`` or flit's module names, or a package's ``_version.py`` /
+    ``__init__.py``. setuptools-scm and hatch-vcs projects take the version from tags: none."""
     out = []
     for name in AUTO_VERSION_FILES:
         if (root / name).is_file():
@@ -192,4 +198,55 @@ def detect(root: Path) -> list[str]:
             except WfguardError:
                 continue
             out.append(name)
+    if "pyproject.toml" not in out and (root / "pyproject.toml").is_file():
+        py = python_version_file(root)
+        if py is not None:
+            out.append(py)
     return out
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _holds_version(root: Path, rel: str) -> bool:
+    try:
+        read(root, rel)
+    except WfguardError:
+        return False
+    return True
+
+
+def python_version_file(root: Path) -> str | None:
+    """The Python file a pyproject.toml with a dynamic version reads it from, or None (the version
+    comes from tags, as with setuptools-scm, or from nowhere wfguard can write)."""
+    data = _toml(root / "pyproject.toml")
+    tool = data.get("tool") or {}
+    build = " ".join(str(r) for r in (data.get("build-system") or {}).get("requires") or ())
+    if "setuptools_scm" in tool or "setuptools-scm" in build or "hatch-vcs" in build or \
+            ((tool.get("hatch") or {}).get("version") or {}).get("source") == "vcs":
+        return None  # the tag is the version; the file it writes is generated, not a source
+    candidates: list[str] = []
+    hatch = (tool.get("hatch") or {}).get("version") or {}
+    if isinstance(hatch, dict) and isinstance(hatch.get("path"), str):
+        candidates.append(hatch["path"])
+    dynamic = ((tool.get("setuptools") or {}).get("dynamic") or {}).get("version") or {}
+    attr = dynamic.get("attr") if isinstance(dynamic, dict) else None
+    if isinstance(attr, str) and "." in attr:  # "pkg.__version__" or "pkg.about.VERSION"
+        module = attr.rsplit(".", 1)[0].replace(".", "/")
+        for base in ("src/", ""):
+            candidates += [f"{base}{module}.py", f"{base}{module}/__init__.py"]
+    name = str((data.get("project") or {}).get("name") or "").replace("-", "_").lower()
+    flit = ((tool.get("flit") or {}).get("module") or {}).get("name")
+    for mod in dict.fromkeys(m for m in (flit, name) if isinstance(m, str) and m):
+        for base in ("src/", ""):
+            candidates += [f"{base}{mod}/_version.py", f"{base}{mod}/__version__.py", f"{base}{mod}/__about__.py",
+                           f"{base}{mod}/__init__.py", f"{base}{mod}.py"]
+    return next((c for c in dict.fromkeys(candidates) if (root / c).is_file() and _holds_version(root, c)), None)

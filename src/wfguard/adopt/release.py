@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import git, versionfiles
-from ..errors import WfguardError
 from ..records import TYPE_CHECKING, NamedTuple
-from . import toml
 from .conventions import commitizen_settings
 
 if TYPE_CHECKING:
@@ -34,15 +32,6 @@ def _tag_template(root: Path) -> str | None:
             shape = name[: m.start()] + "{version}"
             shapes[shape] = shapes.get(shape, 0) + 1
     return max(shapes, key=lambda s: shapes[s]) if shapes else None
-
-
-def _python_version_file(root: Path) -> str | None:
-    """The ``__init__.py`` (or ``_version.py``/``__about__.py``) that hatch or a package names."""
-    data = toml.read(root / "pyproject.toml") or {}
-    hatch = (data.get("tool") or {}).get("hatch", {}).get("version", {})
-    if isinstance(hatch, dict) and isinstance(hatch.get("path"), str):
-        return str(hatch["path"])
-    return None
 
 
 def detect(root: Path) -> Release:
@@ -72,13 +61,6 @@ def detect(root: Path) -> Release:
         return Release(opts, f"commitizen ({source}): tag {opts['tag']}, version in "
                        + (", ".join(opts["version_files"]) or "tags only"))
     files = versionfiles.detect(root)
-    py = _python_version_file(root)
-    if py and (root / py).is_file():
-        try:
-            versionfiles.read(root, py)
-            files.append(py)
-        except WfguardError:
-            pass  # a file that holds no version is simply not listed
     tag = _tag_template(root) or "v{version}"
     where = ", ".join(files) if files else "no file (the tags alone)"
     return Release({"tag": tag, "version_files": files}, f"version in {where}; tags like {tag}")

@@ -126,6 +126,16 @@ def _named_in_changesets(folder: Path) -> set[str]:
     return names
 
 
+def _lerna_version(root: Path) -> str | None:
+    """lerna.json's ``version``: ``independent``, a fixed version, or None (no lerna)."""
+    try:
+        data = json.loads((root / "lerna.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = data.get("version") if isinstance(data, dict) else None
+    return str(version) if isinstance(version, str) else None
+
+
 def _changesets_ignore(root: Path) -> list[str]:
     try:
         data = json.loads((root / ".changeset" / "config.json").read_text(encoding="utf-8"))
@@ -169,6 +179,21 @@ def detect(repo: Repo) -> Detected:
             else:
                 kept[name] = path if manifest is None else {"path": path, "tag": f"{manifest}@{{version}}"}
         packages = kept if len(kept) >= 2 else {}
+    lerna = _lerna_version(root)
+    if packages and lerna == "independent" and changelog.fragments.get("format") != "changesets":
+        # lerna's independent mode tags each package NAME@VERSION, as changesets do
+        for name, path in list(packages.items()):
+            manifest = workspaces.manifest_name(root, path)[0] if isinstance(path, str) else None
+            if manifest is not None:
+                packages[name] = {"path": path, "tag": f"{manifest}@{{version}}"}
+    if lerna not in (None, "independent"):
+        # lerna's fixed mode: one version for the whole repository, in lerna.json, tagged v1.2.3
+        release = release._replace(
+            options={**release.options, "tag": "v{version}",
+                     "version_files": list(dict.fromkeys(["lerna.json", *release.options.get("version_files", [])]))},
+            found=f"lerna.json (fixed mode, {lerna}): one version for every package, tags like v{{version}}")
+        packages = {}  # the packages share that release; their changelog rules follow the top-level one
+        skipped.append("every lerna package (fixed mode: released together, as the repository)")
     if packages:  # the repository's tags name packages, not the root: keep the root's default
         release = release._replace(options={k: v for k, v in release.options.items() if k != "tag"})
     return Detected(changelog, commits, default_branch(root),

@@ -8,10 +8,11 @@ the commit.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +20,7 @@ from .. import conventional, git, releasenotes, versionfiles, versions
 from ..changeset import log_commits, parse_trailers
 from ..errors import EXIT_ERROR, EXIT_FAILED, WfguardError
 from ..fragments import Fragments
-from ..model import Config, ReleaseConfig
+from ..model import Config, Package, ReleaseConfig
 from ..records import NamedTuple
 from ..repo import Repo, current_branch, resolve
 from ..rules.changelog import Options as ChangelogOptions
@@ -90,6 +91,30 @@ def released_tags(root: Path, rel: ReleaseConfig) -> list[tuple[versions.Version
             except versions.InvalidVersion:
                 continue  # a tag of another scheme or a typo: not a release of this project
     return sorted(found, key=lambda f: f[0].key)
+
+
+def tag_shapes(rel: ReleaseConfig, names: Sequence[str] = ()) -> list[str]:
+    """The tag templates to look for when ``release.tag`` is not set: the default first, then
+    the other common forms; for a package, those of lerna and changesets (``name@1.2.0``)."""
+    shapes = [rel.tag]
+    if not names:
+        shapes += ["v{version}", "{version}"]
+    for name in names:
+        shapes += [f"{name}@{{version}}", f"{name}-v{{version}}", f"{name}-{{version}}", f"{name}/v{{version}}"]
+    return list(dict.fromkeys(shapes))
+
+
+def with_tag_shape(root: Path, rel: ReleaseConfig, names: Sequence[str] = ()) -> ReleaseConfig:
+    """``rel`` with the tag template the existing tags use, when the config does not set one:
+    the shape of the newest version tagged (``0.4.1`` bare, ``v0.4.1``, ``@scope/pkg@0.4.1``)."""
+    if rel.tag_set:
+        return rel
+    best: tuple[tuple[Any, ...], str] | None = None
+    for shape in tag_shapes(rel, names):
+        found = released_tags(root, rel._replace(tag=shape))
+        if found and (best is None or found[-1][0].key > best[0]):
+            best = (found[-1][0].key, shape)
+    return rel._replace(tag=best[1]) if best else rel
 
 
 def current_version(root: Path, rel: ReleaseConfig, files: list[versionfiles.Found]
@@ -199,13 +224,15 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     branch = _check_repository(repo, config, opts)
     day = changelog.check_date(opts.date)
     if pkg is not None:
-        rel = pkg.release
+        rel = with_tag_shape(root, pkg.release, _package_names(root, pkg))
         specs = (list(rel.version_files) if rel.version_files is not None
                  else [f"{pkg.path}/{f}" for f in versionfiles.detect(root / pkg.path)])
     else:
+        rel = with_tag_shape(root, rel)
         specs = list(rel.version_files) if rel.version_files is not None else versionfiles.detect(root)
     files = [versionfiles.read(root, s) for s in specs]
     current, current_tag = current_version(root, rel, files)
+    unknown = current_tag is None and not files  # no release found, no version written anywhere
     frag, keep_file = _changelog_mode(config, opts.package)
     if config.packages and pkg is None and frag is None:
         return None  # a monorepo's root releases only from fragments of its own
@@ -226,6 +253,12 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
         reasons = [r for r, _ in pairs if r.level is not None]
         messages = [m for _, m in pairs]
     level: Level | None = _highest([r.level for r in reasons])
+    if unknown and pkg is not None and not opts.version and (level is not None or opts.bump):
+        raise WfguardError(
+            f"package {pkg.name} has no version file and no tag like {rel.tag.replace('{version}', '1.0.0')}: "
+            "wfguard will not invent its version; nothing was changed",
+            hint=f"pass --version for its first release, or set packages.{pkg.name}.release.version_files "
+            "(and release.tag if its tags are shaped otherwise)")
     how: Level | Literal["explicit", "pre-release"]
     try:
         pre = versions.pre_label(opts.pre, rel.scheme) if opts.pre else None
@@ -268,6 +301,13 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
         notes += _pre_release_notes(root, rel, current)
     message = rel.commit.replace("{version}", version)
     warnings = []
+    default = (pkg.release if pkg is not None else config.release).tag
+    if rel.tag != default:
+        warnings.append(f"release.tag is not set, and the existing tags are shaped {rel.tag}: tagging {tag} "
+                        f"(set release.tag: {json.dumps(rel.tag)} to pin it)")
+    if unknown and pkg is None and not opts.version:
+        warnings.append(f"no earlier release: no tag like {default.replace('{version}', '1.0.0')} and no "
+                        f"version file, so counting from {current.text}")
     for f in files:
         try:
             ahead = versions.parse(f.version, rel.scheme).key > current.key
@@ -550,9 +590,20 @@ def _one(repo: Repo, config: Config, opts: Options, plan: Plan) -> tuple[int, di
     return code, _json(plan, sha, pushed, opts)
 
 
+def _package_names(root: Path, pkg: Package) -> list[str]:
+    """The names a package's tags may use: its manifest's name (lerna and changesets tag
+    ``name@1.2.0``), then its key."""
+    from ..adopt.workspaces import manifest_name
+
+    return list(dict.fromkeys(n for n in (manifest_name(root, pkg.path)[0], pkg.name) if n))
+
+
 def _previous(repo: Repo, config: Config, package: str | None = None) -> str | None:
     pkg = config.package(package) if package else None
-    tags = released_tags(Path(repo.root), pkg.release if pkg else config.release)
+    root = Path(repo.root)
+    rel = with_tag_shape(root, pkg.release, _package_names(root, pkg)) if pkg else \
+        with_tag_shape(root, config.release)
+    tags = released_tags(root, rel)
     return tags[-1][0].text if tags else None
 
 

@@ -187,7 +187,7 @@ def _finish(merged: _Merged, source: Source | None = None) -> dict[str, Any]:
     packages = _packages(merged)
     if packages:
         rules = _per_package(merged, rules, packages, _package_names(source, packages))
-    return {"rules": rules, "ship": ship, "release": merged.release,
+    return {"rules": rules, "ship": ship, "release": {**merged.release, "tag_set": "tag" in merged.release},
             "packages": {name: {"path": p["path"], "release": _package_release(merged.release, name, p)}
                          for name, p in packages.items()}}
 
@@ -306,6 +306,7 @@ def _package_release(top: dict[str, Any], name: str, pkg: dict[str, Any]) -> dic
     own = dict(pkg.get("release") or {})
     release = {**{k: v for k, v in top.items() if k != "tag"}, **own}
     release["tag"] = own.get("tag", f"{name}-v{{version}}")
+    release["tag_set"] = "tag" in own
     if "commit" not in own:  # one release commit per package: say which
         template = str(top.get("commit", "chore(release): {version}"))
         release["commit"] = template.replace("{version}", f"{name} {{version}}")
