@@ -170,12 +170,13 @@ def fix(
     message: Annotated[str | None, typer.Option("-m", "--message", help="the commit message to write from")] = None,
     ftype: Annotated[str | None, typer.Option("--type", help="the fragment type (changesets: major, minor, patch)")]
     = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="name the fragment after this issue number")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Apply the automatic fixes: write and stage the changelog fragment."""
     from .commands import fix as cmd
 
-    _exit(guarded(lambda: cmd.run(rule, message, ftype, fmt.value), fmt.value))
+    _exit(guarded(lambda: cmd.run(rule, message, ftype, fmt.value, issue), fmt.value))
 
 
 @app.command()
@@ -189,12 +190,13 @@ def ship(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="run the checks; write nothing")] = False,
     package: Annotated[str | None, typer.Option("--package", help="write only this package's fragment (monorepo)")]
     = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="name the fragment after this issue number")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """The compliant path in one command: branch, fixes, checks, commit, push."""
     from .commands import ship as cmd
 
-    opts = cmd.Options(message, ftype, all_, no_push, yes, dry_run, fmt.value, package)
+    opts = cmd.Options(message, ftype, all_, no_push, yes, dry_run, fmt.value, package, issue)
     _exit(guarded(lambda: cmd.run(opts), fmt.value))
 
 

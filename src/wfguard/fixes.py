@@ -67,6 +67,63 @@ def unique_name(root: str | Path, folder: str, slug: str, ftype: str, ext: str |
     raise WfguardError(f"cannot find a free fragment name for {slug!r} in {folder}/")
 
 
+def numbered_name(root: str | Path, folder: str, number: str, ftype: str, ext: str | None,
+                  taken: set[str]) -> str:
+    """``123.feature.md``, then towncrier's counter form ``123.feature.1.md`` for a second note."""
+    suffix = f".{ext}" if ext else ""
+    for n in range(1000):
+        rel = f"{folder}/{number}.{ftype}" + (f".{n}" if n else "") + suffix
+        if not os.path.lexists(os.path.join(root, rel)) and rel not in taken:
+            return rel
+    raise WfguardError(f"cannot find a free fragment name for issue {number} in {folder}/")
+
+
+def issue_number(text: str) -> str:
+    number = text.strip().lstrip("#")
+    if not number.isdigit():
+        raise WfguardError(f"--issue {text!r} is not an issue number", hint="pass the number alone, e.g. --issue 1234")
+    return number
+
+
+# an issue number in a branch name: fix/1234-crash, 1234-crash, issue-1234, gh-1234, feat/GH1234
+_BRANCH_ISSUE = re.compile(r"(?:^|[/_-])(?:issues?|gh|#)?[-_]?(\d{2,})(?=$|[/_-])", re.IGNORECASE)
+
+
+def branch_issue(root: str | Path) -> str | None:
+    branch = git.symbolic_ref(root, "HEAD", short=True)
+    m = _BRANCH_ISSUE.search(branch or "")
+    return m.group(1) if m else None
+
+
+class Naming(NamedTuple):
+    by_issue: bool  # fragments are <issue>.<type>, as in most towncrier projects
+    ext: str | None  # the extension most of them use, when it is one the rule accepts
+
+
+def naming(root: str | Path, folder: str, extensions: tuple[str, ...]) -> Naming:
+    """How the project names its fragments, from those in the folder now and those added in
+    recent history (a release empties the folder): by issue number when most are
+    ``<number>.<type>``, and with the extension most of them have."""
+    names = set()
+    if os.path.isdir(os.path.join(root, folder)):
+        names.update(os.listdir(os.path.join(root, folder)))
+    proc = git.run(["log", "-n", "300", "--diff-filter=A", "--name-only", "--format=", "--", f"{folder}/"],
+                   root, check=False)
+    names.update(line.rsplit("/", 1)[-1] for line in git.text(proc.stdout).splitlines() if line.strip())
+    notes = [n for n in names if n.count(".") >= 1 and not n.startswith((".", "_"))
+             and not n.upper().startswith(("README", "TEMPLATE"))]
+    stems = [n.split(".", 1)[0] for n in notes]
+    numbered = sum(1 for st in stems if st.isdigit())
+    orphans = sum(1 for st in stems if st.startswith("+"))
+    exts: dict[str, int] = {}
+    for n in notes:
+        last = n.rsplit(".", 1)[-1]
+        if last in extensions:
+            exts[last] = exts.get(last, 0) + 1
+    ext = max(exts, key=lambda e: (exts[e], -extensions.index(e))) if exts else None
+    return Naming(numbered >= 3 and numbered + orphans >= 0.7 * len(stems), ext)
+
+
 def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
     """True when the changelog rule fails only for want of a fragment (which a fix can write)."""
     impl = ChangelogRule(rule)
@@ -79,10 +136,12 @@ def needs_fragment(rule: RuleConfig, cs: ChangeSet) -> bool:
 
 
 def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
-         only: str | None = None, package: str | None = None) -> list[Fix]:
-    """``only``: a rule id (its packages' copies too); ``package``: that package's rules alone."""
+         only: str | None = None, package: str | None = None, issue: str | None = None) -> list[Fix]:
+    """``only``: a rule id (its packages' copies too); ``package``: that package's rules alone;
+    ``issue``: the issue number the fragment is named after (towncrier's ``123.feature.md``)."""
     fixes: list[Fix] = []
     changesets: dict[str, list[RuleConfig]] = {}  # folder -> the package rules one changeset covers
+    given = issue_number(issue) if issue else None
     for rule in config.rules:
         frag = fragments_of(rule)
         if frag is None or (only and only not in (rule.id, rule.base_id)):
@@ -104,8 +163,16 @@ def plan(config: Config, cs: ChangeSet, message: str | None, ftype: str | None,
                 hint=f"pass --type, one of: {', '.join(frag.types)}")
         header = conventional.parse_header(message.split("\n", 1)[0])
         slug = conventional.slug(header.subject if header else message.split("\n", 1)[0])[:60].strip("-")
-        ext = frag.extensions[0] if frag.extensions else None
-        rel = unique_name(cs.root, frag.dir, slug, kind, ext, {f.path for f in fixes})
+        seen = naming(cs.root, frag.dir, tuple(frag.extensions))
+        ext = seen.ext or (frag.extensions[0] if frag.extensions else None)
+        taken = {f.path for f in fixes}
+        number = given
+        if number is None and seen.by_issue:
+            number = branch_issue(cs.root)
+            if number is None:  # towncrier's orphan prefix: a note that links to no issue
+                slug = "+" + (slug or "change")
+        rel = (numbered_name(cs.root, frag.dir, number, kind, ext, taken) if number is not None
+               else unique_name(cs.root, frag.dir, slug, kind, ext, taken))
         fixes.append(Fix(rule.id, rel, fragment_text(message), f"wrote the changelog fragment {rel}"))
     for folder, rules in changesets.items():
         assert message is not None

@@ -12,7 +12,8 @@ from ..repo import resolve
 from .common import emit, load_config, open_repo
 
 
-def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "text") -> int:
+def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "text",
+        issue: str | None = None) -> int:
     repo = open_repo()
     config = load_config(repo)
     if rule is not None and config.rule(rule) is None:
@@ -28,7 +29,7 @@ def run(rule: str | None, message: str | None, ftype: str | None, fmt: str = "te
         # a commit the hooks just blocked: git left its message in COMMIT_EDITMSG
         message = blocked_message(Path(repo.root))
         retry = message
-    planned = fixes.plan(config, cs, message, ftype, only=rule)
+    planned = fixes.plan(config, cs, message, ftype, only=rule, issue=issue)
     fixes.apply(Path(repo.root), planned)
     nxt = [retry_command(retry)] if planned and retry else []
     if fmt == "json":

@@ -40,6 +40,7 @@ class Ship:
         self.repo, self.config = repo, config
         self.dry_run, self.interactive, self.fmt = dry_run, interactive, fmt
         self.package: str | None = None
+        self.issue: str | None = None
         self.steps: list[Step] = []
         from rich.console import Console
 
@@ -158,6 +159,7 @@ class Options(NamedTuple):
     dry_run: bool = False
     fmt: str = "text"
     package: str | None = None  # write the fragment of this monorepo package only
+    issue: str | None = None  # --issue: the number the fragment is named after
 
 
 def run(opts: Options) -> int:
@@ -185,6 +187,7 @@ def run(opts: Options) -> int:
         raise WfguardError(f"no package {opts.package!r} in this workflow",
                            hint="packages: " + (", ".join(p.name for p in config.packages) or "none"))
     ship.package = opts.package
+    ship.issue = opts.issue
     return _run(ship, message, ftype, all_, no_push)
 
 
@@ -212,15 +215,33 @@ def plan(ship: Ship, message: str, ftype: str | None, all_: bool) -> Plan:
         raise WfguardError("nothing is staged: stage your change with git add, or pass --all",
                            hint="ship commits exactly what is staged, so it never sweeps in stray files")
     try:
-        planned = fixes.plan(config, staged, message, ftype, package=ship.package)
+        planned = fixes.plan(config, staged, message, ftype, package=ship.package, issue=ship.issue)
     except NeedsChoice:
         if not ship.interactive:
             raise
-        planned = fixes.plan(config, staged, message, _ask_type(config), package=ship.package)
+        planned = fixes.plan(config, staged, message, _ask_type(config), package=ship.package, issue=ship.issue)
     tree = git.planned_tree(root, tracked_changes=all_, contents={f.path: f.content.encode() for f in planned})
     current = current_branch(root)
     new_branch = ship.branch_name(message) if current is None or ship.protected(current) else None
     return Plan(all_, tuple(planned), new_branch or current or "", new_branch, message, tree, len(staged.paths))
+
+
+def _left_behind(root: Path, p: Plan, written: list[str]) -> str:
+    """What ship changed before the commit failed, as it is now (checked, not assumed): nothing
+    was committed, and every file is where the user can see it."""
+    staged = set(git.out(["diff", "--cached", "--name-only", "-z"], root).split("\0")) - {""}
+    done = []
+    if written:
+        kept = [w for w in written if w in staged]
+        done.append(f"wrote {', '.join(written)}" + (" (staged)" if kept == written else ""))
+    if p.stage_all:
+        done.append("staged the tracked modifications (git add -u)")
+    if p.new_branch is not None:
+        done.append(f"switched to the new branch {p.new_branch}")
+    said = "; ".join(done) if done else "changed nothing"
+    return (f"nothing was committed; before the commit ship {said}, and {len(staged)} path(s) are staged now. "
+            "Fix what the hook said (a project hook may want another fragment name: git mv it), then run "
+            "ship again")
 
 
 def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool) -> int:
@@ -273,7 +294,7 @@ def _run(ship: Ship, message: str, ftype: str | None, all_: bool, no_push: bool)
             sha = git.commit(root, message)
         except GitError as exc:
             raise GitError(f"git commit failed: {exc.message}", details=exc.details,
-                           hint="your staged change is untouched; fix the cause and run ship again") from None
+                           hint=_left_behind(root, p, written)) from None
         ship.step("commit", "done", f"{sha[:10]} {message.splitlines()[0]}")
         if no_push or not config.ship.push:
             ship.step("push", "skipped", "--no-push" if no_push else "ship.push is false")
