@@ -52,6 +52,8 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
     if decision.malformed and cs.stage == "commit-msg" and outcome.status != "fail":
         outcome = outcome._replace(status="fail")
     nxt = outcome.next or ((fix,) if fix.startswith("wfguard ") else ())
+    # the rule's own command, made runnable for this change (`--type misc`), is the fix shown too
+    fix = next((n for n in nxt if fix.startswith("wfguard ") and n.startswith(fix + " ")), fix)
     return Result(rule.id, rule.kind, outcome.status, rule.severity, messages, rule.why, fix,
                   duration_ms=round((time.perf_counter() - start) * 1000), next=nxt,
                   skippable=rule.skip.allowed, reason=outcome.reason, package=rule.package)

@@ -319,10 +319,25 @@ class ChangelogRule:
                 lost.append(cp.path)
         return removed, tuple(lost)
 
+    def _fix_command(self, ctx: Context) -> str:
+        """``wfguard fix ID``, with ``--type`` when the message gives no fragment type (not
+        Conventional Commits, or a type this rule does not map): printed, it runs as printed."""
+        from .. import conventional
+
+        fix = f"wfguard fix {self.config.id}"
+        messages = ctx.changes.all_messages
+        header = conventional.parse_header(messages[-1].split("\n", 1)[0]) if messages else None
+        if header is not None and header.type in self.frag.commit_types:
+            return fix
+        if not messages and ctx.changes.stage == "pre-commit":
+            return fix  # the message is not written yet: fix asks for -m, as its error says
+        fallback = "misc" if "misc" in self.frag.types else self.frag.types[-1]
+        return f"{fix} --type {fallback}"
+
     def _fragment_mode(self, ctx: Context) -> Outcome:
         v = self.verdict(ctx)
         folder = self.folder
-        fix = f"wfguard fix {self.config.id}"
+        fix = self._fix_command(ctx)
         if v.problems:
             return Outcome.failed(list(v.problems), (*v.hints, *((fix,) if v.missing else ())))
         if v.released:
