@@ -342,10 +342,9 @@ def test_pre_commit_entries_follow_the_file_s_indentation(repo: GitRepo, text: s
 
 
 @pytest.mark.parametrize("text", [
-    "repos:\n  - repo: local\n    hooks: []\nci:\n  autofix_prs: false\n",  # another key after the list
     "repos: [{repo: local, hooks: []}]\n",  # a flow list
     "repos:\n  - repo: local\n   hooks: [\n",  # broken YAML
-], ids=["key-after", "flow", "broken"])
+], ids=["flow", "broken"])
 def test_pre_commit_config_that_cannot_be_appended_to_is_left_alone(repo: GitRepo, text: str) -> None:
     repo.write(".pre-commit-config.yaml", text)
     repo.config(CHANGELOG_CONFIG)
@@ -488,3 +487,51 @@ def test_help_shows_no_type_for_flags() -> None:
     out = subprocess.run([*wfguard_argv(), "init", "--help"], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "100"}).stdout
     assert "<bool>" not in out and "[default: True]" not in out
+
+
+# the tail of a real pre-commit.ci project's config: `ci:` after `repos:`, comments leading into it
+PRE_COMMIT_CI = """\
+repos:
+  - repo: local
+    hooks:
+      - id: team
+        name: team
+        entry: touch team-hook-ran
+        language: system
+        pass_filenames: false
+        always_run: true
+
+# pre-commit.ci
+ci:
+  autofix_prs: false
+  skip: [mypy]
+"""
+
+
+@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is a test dependency")
+def test_pre_commit_ci_project(repo: GitRepo) -> None:
+    repo.write(".pre-commit-config.yaml", PRE_COMMIT_CI)
+    repo.config(CHANGELOG_CONFIG.replace("extends: [", "extends: [hygiene, "))
+    repo.commit("chore: start", ".wfguard.yml", ".pre-commit-config.yaml", "README.md")
+    res = repo.wfguard("install")
+    assert res.code == 0, res
+    text = (repo.path / ".pre-commit-config.yaml").read_text()
+    cfg = yaml.safe_load(text)
+    assert [r["repo"] for r in cfg["repos"]] == ["local", "local"] and cfg["ci"]["autofix_prs"] is False
+    assert cfg["ci"]["skip"] == ["mypy", "wfguard", "wfguard-commit-msg", "wfguard-pre-push"]
+    assert cfg["default_stages"] == ["pre-commit"]  # the team hook keeps to pre-commit
+    assert text.index("# pre-commit.ci") > text.index("wfguard-pre-push")
+    check = subprocess.run(["pre-commit", "validate-config", ".pre-commit-config.yaml"], cwd=repo.path,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    subprocess.run(["pre-commit", "install"], cwd=repo.path, check=True, capture_output=True)
+    repo.git("switch", "-q", "-c", "work")
+    repo.git("add", "-A")
+    ok = git_commit(repo, "-m", "chore: adopt wfguard")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    out = ok.stdout + ok.stderr
+    assert out.count("team...") == 1, out  # not again at commit-msg
+    (repo.path / "team-hook-ran").unlink()
+    blocked = conflict_commit(repo)
+    assert blocked.returncode != 0 and "no-conflict-markers" in blocked.stdout + blocked.stderr
+    assert (repo.path / "team-hook-ran").exists()

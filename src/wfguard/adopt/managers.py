@@ -215,25 +215,60 @@ def _walk(node: object) -> list[object]:
 _PC_IDS = {"pre-commit": "wfguard", "commit-msg": "wfguard-commit-msg", "pre-push": "wfguard-pre-push"}
 
 
-def _repos_indent(text: str) -> int | None:
-    """The column of the ``-`` of the ``repos:`` list's items, as the file writes them (pytest's
-    own config has them at column 0, pre-commit's examples at 2); None when ``repos`` is not a
-    block list at the end of the file's top level, where an entry can be appended."""
+def _repos_indent(text: str) -> tuple[int, int | None] | None:
+    """Where an entry goes in the ``repos:`` list: the column of the ``-`` of its items, as the
+    file writes them (pytest's own config has them at column 0, pre-commit's examples at 2), and
+    the offset to insert at when other keys follow the list (``ci:`` for pre-commit.ci, before
+    the comments that lead into that key), else None (the end of the file). None when ``repos``
+    is not a block list."""
     import yaml
 
     root = yaml.compose(text)
     if root is None:  # comments only
-        return 2
+        return 2, None
     if not isinstance(root, yaml.MappingNode):
         return None
     for i, (key, value) in enumerate(root.value):
-        if key.value == "repos":
-            if i != len(root.value) - 1 and isinstance(value, yaml.SequenceNode) and value.value:
-                return None  # other keys follow the list: appending would land under them
-            if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
-                return int(value.start_mark.column)
-            return 2 if isinstance(value, yaml.ScalarNode) and value.value in ("", "null", "~") else None
-    return 2
+        if key.value != "repos":
+            continue
+        if isinstance(value, yaml.ScalarNode) and value.value in ("", "null", "~"):
+            return (2, None) if i == len(root.value) - 1 else None
+        if not isinstance(value, yaml.SequenceNode) or not value.value or value.flow_style:
+            return None
+        if i == len(root.value) - 1:
+            return int(value.start_mark.column), None
+        lines = text.splitlines(keepends=True)
+        at = root.value[i + 1][0].start_mark.line
+        while at > 0 and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
+            at -= 1
+        return int(value.start_mark.column), sum(len(ln) for ln in lines[:at])
+    return 2, None
+
+
+def _ci_skip(text: str, ids: Sequence[str]) -> tuple[str, bool]:
+    """pre-commit.ci runs the hooks on its own machines, where no wfguard is installed: its
+    ``ci: skip`` lists wfguard's hook ids (CI runs `wfguard check` instead)."""
+    import yaml
+
+    data = yaml.safe_load(text) or {}
+    ci = data.get("ci") if isinstance(data, dict) else None
+    if not isinstance(ci, dict):
+        return text, False
+    skip = ci.get("skip") or []
+    missing = [i for i in ids if i not in skip]
+    if not missing:
+        return text, False
+    flow = re.search(r"^(?P<pad>[ \t]+)skip:[ \t]*\[(?P<items>[^\]\n]*)\]", text, re.M)
+    if flow and "skip" in ci:
+        items = ", ".join([*(x.strip() for x in flow.group("items").split(",") if x.strip()), *missing])
+        return text[:flow.start()] + f"{flow.group('pad')}skip: [{items}]" + text[flow.end():], True
+    if "skip" in ci:
+        return text, False  # a block list or another form: left as it is, said in docs/ci.md
+    head = re.search(r"^ci:[ \t]*\n(?P<pad>[ \t]+)", text, re.M)
+    if head is None:
+        return text, False
+    at = head.end("pad") - len(head.group("pad"))
+    return text[:at] + f"{head.group('pad')}skip: [{', '.join(missing)}]\n" + text[at:], True
 
 
 def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
@@ -245,7 +280,7 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
               "manager'), or run 'wfguard install --force' to install wfguard's own hooks instead")
     try:
         data = yaml.safe_load(text) or {}
-        indent = _repos_indent(text) if text.strip() else 2
+        place = _repos_indent(text) if text.strip() else (2, None)
     except yaml.YAMLError as exc:
         raise WfguardError(f"{PRE_COMMIT_FILE} is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
                            "nothing was changed",
@@ -257,9 +292,10 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
     missing = [s for s in stages if _PC_IDS[s] not in have]
     changes = []
     if missing:
-        if indent is None:
-            raise WfguardError(f"cannot append to the repos list of {PRE_COMMIT_FILE} (it is not the file's last "
-                               "key, or not a block list); nothing was changed", hint=manual)
+        if place is None:
+            raise WfguardError(f"cannot add to the repos list of {PRE_COMMIT_FILE} (it is not a block list); "
+                               "nothing was changed", hint=manual)
+        indent, insert_at = place
         pad = " " * indent
         hooks = []
         for s in missing:
@@ -272,8 +308,17 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
             text = text.rstrip("\n") + "\nrepos:\n"
         elif data["repos"] is None:  # "repos:" with nothing under it
             text = re.sub(r"^repos:[ \t]*(?:(?:null|~)[ \t]*)?$", "repos:", text, count=1, flags=re.M)
-        text = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
-        changes.append(Change(PRE_COMMIT_FILE, f"added a local repo with {', '.join(_PC_IDS[s] for s in missing)}"))
+        if insert_at is None:
+            text = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
+        else:  # before the keys that follow the list
+            text = text[:insert_at] + "\n".join(block) + "\n" + text[insert_at:]
+        changes.append(Change(PRE_COMMIT_FILE, f"added a local repo with {', '.join(_PC_IDS[s] for s in missing)} "
+                              "(language: system, the wfguard on PATH; docs/ci.md has the hook repository "
+                              "with language: python for teammates without it)"))
+        text, skipped = _ci_skip(text, [_PC_IDS[s] for s in stages])
+        if skipped:
+            changes.append(Change(PRE_COMMIT_FILE, "ci: skip lists wfguard's hooks (pre-commit.ci has no wfguard; "
+                                  "CI runs `wfguard check`)"))
     installed = data.get("default_install_hook_types") or ["pre-commit"]
     wanted = list(dict.fromkeys([*installed, *stages]))
     if wanted != list(installed):
@@ -281,6 +326,12 @@ def _pre_commit(root: Path, stages: Sequence[str]) -> list[Change]:
         m = re.search(r"^default_install_hook_types:.*(?:\n[ \t]+-.*)*", text, re.M)
         text = text[:m.start()] + flow + text[m.end():] if m else flow + "\n" + text
         changes.append(Change(PRE_COMMIT_FILE, f"default_install_hook_types: {', '.join(wanted)}"))
+        if "default_stages" not in data:
+            # a hook without `stages` runs at every installed type: the project's own would run
+            # again at commit-msg and pre-push
+            text = f"default_stages: [{', '.join(installed)}]\n" + text
+            changes.append(Change(PRE_COMMIT_FILE, f"default_stages: {', '.join(installed)} (the project's hooks "
+                                  "keep running where they ran)"))
     if changes:
         try:
             after = yaml.safe_load(text)
