@@ -61,10 +61,13 @@ def evaluate_rule(rule: RuleConfig, cs: ChangeSet, asked: Mapping[str, list[skip
 
 def evaluate(config: Config, cs: ChangeSet, env: Mapping[str, str] | None = None,
              only: Iterable[str] | None = None, no_exec: bool = False,
-             progress: Progress | None = None) -> Report:
-    """``no_exec``: command rules (code the repository runs) are reported as skipped, not run."""
+             progress: Progress | None = None, exempt: Mapping[str, list[skips.Request]] | None = None) -> Report:
+    """``no_exec``: command rules (code the repository runs) are reported as skipped, not run;
+    ``exempt``: skip requests the caller adds (a bot's change, from the config's ``bots:``)."""
     wanted = set(only) if only is not None else None
     asked = dict(skips.requests(cs, env or {}))
+    for rule_id, reqs in (exempt or {}).items():
+        asked[rule_id] = [*reqs, *asked.get(rule_id, [])]
     if no_exec:
         for rule in config.rules:
             if rule_kinds.kind_module(rule.kind).RUNS_CODE:

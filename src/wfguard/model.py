@@ -135,6 +135,7 @@ class Config(NamedTuple):
     sources: tuple[str, ...] = ()
     release: ReleaseConfig = ReleaseConfig()
     packages: tuple[Package, ...] = ()
+    bots: Mapping[str, Any] = MappingProxyType({})  # authors, branches, rules (check's bot exemption)
 
     def package(self, name: str) -> Package | None:
         return next((p for p in self.packages if p.name == name), None)
@@ -157,6 +158,7 @@ class Config(NamedTuple):
             "sources": list(self.sources),
             "release": self.release.to_dict(),
             "packages": {p.name: {"path": p.path, "release": p.release.to_dict()} for p in self.packages},
+            "bots": dict(self.bots),
         }
 
     @classmethod
@@ -169,4 +171,5 @@ class Config(NamedTuple):
             release=ReleaseConfig.from_dict(d.get("release") or {}),
             packages=tuple(Package(name, p["path"], ReleaseConfig.from_dict(p.get("release") or {}))
                            for name, p in (d.get("packages") or {}).items()),
+            bots=d.get("bots") or {},
         )

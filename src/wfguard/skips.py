@@ -19,7 +19,8 @@ TRAILER_STAGES = frozenset({"commit-msg", "pre-push", "ci", "pre-receive"})
 
 
 class Request(NamedTuple):
-    by: Literal["env", "trailer", "no-exec"]  # no-exec: check --no-exec runs no repository code
+    by: Literal["env", "trailer", "no-exec", "bot"]  # no-exec: check --no-exec runs no repository code;
+    # bot: the config's `bots:` exempts this change
     reason: str
 
 
@@ -51,7 +52,7 @@ def requests(cs: ChangeSet, env: Mapping[str, str]) -> dict[str, list[Request]]:
 def decide(rule: RuleConfig, asked: list[Request]) -> Decision:
     if not asked:
         return Decision(None)
-    if asked[0].by == "no-exec":  # the caller chose not to run repository code at all
+    if asked[0].by in ("no-exec", "bot"):  # the caller, or the config's bots:, decided for the rule
         return Decision(asked[0])
     if not rule.skip.allowed:
         return Decision(None, f"a skip was requested ({asked[0].by}), but {rule.id!r} may not be skipped")

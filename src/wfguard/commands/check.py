@@ -136,11 +136,13 @@ def run(opts: Options) -> int:
     if source != "the work tree" and any(cp.path == CONFIG_NAME for cp in cs.paths):
         sys.stderr.write(f"wfguard: note: this change edits {CONFIG_NAME}; it is judged by the rules of {source} "
                          "(the base), and its own rules apply once it is merged\n")
+    from ..bots import exemptions
     from ..progress import for_stream
 
     with cs:
         report = engine.evaluate(config, cs, os.environ, no_exec=no_exec,
-                                 progress=for_stream() if fmt == "text" else None)
+                                 progress=for_stream() if fmt == "text" else None,
+                                 exempt=exemptions(config, cs, rng.branch))
     extra = [_agents_result(repo, rng.head, grep)]
     if source != "the work tree":
         from .. import weaken

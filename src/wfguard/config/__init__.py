@@ -29,7 +29,7 @@ _CACHE_FILE = "config-cache.marshal"
 # bumped when the stored config changes shape; the loader's file time joins it, so installing
 # another build of the same version (pip rewrites every file) never reads a cache the old one wrote,
 # and the interpreter's version, as marshal's format is the interpreter's
-_CACHE_FORMAT = f"{__version__}/4/{sys.hexversion}"
+_CACHE_FORMAT = f"{__version__}/5/{sys.hexversion}"
 
 
 def _cache_key() -> str:

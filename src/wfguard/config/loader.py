@@ -37,6 +37,7 @@ class _Merged:
     # (rule id, field) -> the document that last set it, to locate errors after merging
     origin: dict[tuple[str, str], _Doc] = field(default_factory=dict)
     ship: dict[str, Any] = field(default_factory=dict)
+    bots: dict[str, Any] = field(default_factory=dict)
     release: dict[str, Any] = field(default_factory=dict)
     packages: dict[str, dict[str, Any]] = field(default_factory=dict)
     package_docs: dict[str, _Doc] = field(default_factory=dict)
@@ -115,6 +116,7 @@ def _apply(source: Source | None, rel: str, label: str, raw: bytes, merged: _Mer
             merged.origin[(rule_id, key)] = doc
         merged.origin.setdefault((rule_id, ""), doc)
     merged.ship.update(doc.data.get("ship") or {})
+    merged.bots.update(doc.data.get("bots") or {})
     for name, pkg in (doc.data.get("packages") or {}).items():
         merged.packages[name] = {**merged.packages.get(name, {}), **pkg}
         merged.package_docs[name] = doc
@@ -187,9 +189,33 @@ def _finish(merged: _Merged, source: Source | None = None) -> dict[str, Any]:
     packages = _packages(merged)
     if packages:
         rules = _per_package(merged, rules, packages, _package_names(source, packages))
-    return {"rules": rules, "ship": ship, "release": {**merged.release, "tag_set": "tag" in merged.release},
+    return {"rules": rules, "ship": ship, "bots": _bots(merged, rules),
+            "release": {**merged.release, "tag_set": "tag" in merged.release},
             "packages": {name: {"path": p["path"], "release": _package_release(merged.release, name, p)}
                          for name, p in packages.items()}}
+
+
+def _bots(merged: _Merged, rules: dict[str, Any]) -> dict[str, Any]:
+    from ..globs import check_glob
+
+    bots = merged.bots
+    if not bots:
+        return {}
+    authors, branches = options.as_list(bots.get("authors")), options.as_list(bots.get("branches"))
+    for key, globs in (("authors", authors), ("branches", branches)):
+        for g in globs:
+            problem = check_glob(g)
+            if problem:
+                raise ConfigError(problem, path=f"bots.{key}")
+    default = [r for r, f in rules.items() if f["kind"] in ("changelog", "commit-message")]
+    named = list(bots.get("rules") or default)
+    unknown = [r for r in named if r not in rules and not any(k.startswith(r + "/") for k in rules)]
+    if unknown:
+        raise ConfigError(f"bots.rules names no rule of this workflow: {', '.join(unknown)}",
+                          path="bots.rules", hint="wfguard list shows the rule ids")
+    # a package's copy of a named rule is named too
+    exempt = [r for r in rules if r in named or r.split("/", 1)[0] in named]
+    return {"authors": authors, "branches": branches, "rules": exempt}
 
 
 def _packages(merged: _Merged) -> dict[str, dict[str, Any]]:

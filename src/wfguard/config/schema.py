@@ -107,6 +107,15 @@ def derived() -> dict[str, Any]:
                       "additionalProperties": {"$ref": "#/$defs/rule"}},
             "ship": {"$ref": "#/$defs/ship"},
             "release": {"$ref": "#/$defs/release"},
+            "bots": {"type": "object", "additionalProperties": False, "properties": {
+                "authors": {"$ref": "#/$defs/globs", "description": "Commit author names or emails (globs), "
+                            "e.g. 'dependabot[bot]', '*[bot]@users.noreply.github.com'."},
+                "branches": {"$ref": "#/$defs/globs", "description": "Head branches (globs), e.g. 'renovate/**'."},
+                "rules": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9/-]*$"},
+                          "description": "The rules a bot's change is exempt from (default: every changelog "
+                          "and commit-message rule)."}},
+                "description": "Changes by bots (dependabot, renovate, pre-commit.ci) that `check` exempts "
+                "from some rules: every commit by a listed author, or a listed head branch."},
             "packages": {"type": "object", "propertyNames": {"pattern": "^[A-Za-z0-9@][A-Za-z0-9@._-]*$"},
                          "additionalProperties": {"$ref": "#/$defs/package"},
                          "description": "Monorepo packages: each gets its own changelog rule and release."},
