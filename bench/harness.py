@@ -55,7 +55,9 @@ def median_ms(samples: Sequence[float]) -> float:
 
 
 def machine() -> str:
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {load} at the start")
 
 
 def git(*args: str, cwd: Path, input: bytes | None = None) -> str:

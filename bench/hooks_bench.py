@@ -79,6 +79,25 @@ def configs(stages: tuple[str, ...]) -> dict[str, tuple[str, str]]:
             "prek": (".pre-commit-config.yaml", pc), "pre-commit": (".pre-commit-config.yaml", pc)}
 
 
+def floor_hooks(repo: Path, stages: tuple[str, ...], builtin: bool) -> None:
+    """The floor: hand-written POSIX shell hooks doing exactly the same rule, in git's hooks
+    folder, with nothing in between: the changelog script at pre-commit (at commit-msg in the
+    built-in case, where wfguard runs it), and the header regex as one `grep -E` on the message."""
+    hooks = repo / ".git" / "hooks"
+    grep = REGEX.replace("\\S", "[^ ]")
+    check = (HERE / "config" / "changelog-check.sh").read_text()
+    scripts: dict[str, str] = {}
+    if builtin:  # both at commit-msg: the header, then the fragment script's body
+        scripts["commit-msg"] = f"#!/bin/sh\ngrep -Eq '{grep}' \"$1\" || exit 1\n" + check.split("\n", 2)[2]
+    else:
+        scripts["pre-commit"] = check
+        if "commit-msg" in stages:
+            scripts["commit-msg"] = f"#!/bin/sh\nexec grep -Eq '{grep}' \"$1\"\n"
+    for name, text in scripts.items():
+        (hooks / name).write_text(text)
+        (hooks / name).chmod(0o755)
+
+
 def lefthook_binary() -> Path:
     found = sorted((WORK / "venv").glob("lib/python*/site-packages/lefthook/bin/*/lefthook"))
     if not found:
@@ -117,15 +136,16 @@ def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> lis
     stages = CASES[case]
     cfg = builtin_configs() if case == "built-in setup" else configs(stages)
     repos: dict[str, Path] = {}
-    for name in ("none", "wfguard", "lefthook", "prek", "pre-commit"):
+    for name in ("none", "floor", "wfguard", "lefthook", "prek", "pre-commit"):
         repo = WORK / f"hooks-{name}"
         if repo.exists():
             shutil.rmtree(repo)
         shutil.copytree(template, repo, symlinks=True)
         repos[name] = repo
-        if name != "none":
+        if name not in ("none", "floor"):
             filename, text = cfg[name]
             (repo / filename).write_text(text)
+    floor_hooks(repos["floor"], stages, builtin=case == "built-in setup")
     full = {**os.environ, **env}
     subprocess.run([str(BIN / "wfguard"), "install"], cwd=repos["wfguard"], check=True, env=full,
                    stdout=subprocess.DEVNULL)
@@ -155,16 +175,16 @@ def run_case(case: str, template: Path, rounds: int, env: dict[str, str]) -> lis
     traced = {t.name: git_processes(t) for t in tools}
     procs = {name: n - traced["none"] for name, n in traced.items()}  # beyond what the commit itself starts
     print(case, {k: round(v, 1) for k, v in med.items()}, procs, file=sys.stderr)
-    w = over["wfguard"]
-    rows = [f"| {name} | {med[name]:.1f} ms | {over[name]:.1f} ms | {w / over[name]:.2f} | {procs[name]} |"
-            for name in ("lefthook", "prek", "pre-commit")]
+    w, floor = over["wfguard"], over["floor"]
+    rows = [f"| {name} | {med[name]:.1f} ms | {over[name]:.1f} ms | {over[name] / floor:.1f}× | "
+            f"{w / over[name]:.2f} | {procs[name]} |" for name in ("wfguard", "lefthook", "prek", "pre-commit")]
     return [
         f"### {case}: {' + '.join(stages)}",
         "",
-        "| tool | `git commit` (median) | overhead vs no hook | wfguard / tool | git processes |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        f"| no hook | {med['none']:.1f} ms | — | — | — |",
-        f"| wfguard | {med['wfguard']:.1f} ms | {w:.1f} ms | 1.00 | {procs['wfguard']} |",
+        "| tool | `git commit` (median) | overhead vs no hook | overhead / floor | wfguard / tool | git processes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        f"| no hook | {med['none']:.1f} ms | — | — | — | — |",
+        f"| shell floor | {med['floor']:.1f} ms | {floor:.1f} ms | 1.0× | — | {procs['floor']} |",
         *rows,
         "",
     ]

@@ -265,3 +265,27 @@ def test_build_renders_the_notes_towncrier_renders(towncrier_repo: GitRepo) -> N
 
     assert shape(ours) == shape(theirs)
     assert ours.startswith("1.1.0 (2026-02-01)\n==================\n")
+
+
+def test_release_preview_is_what_towncrier_writes(towncrier_repo: GitRepo) -> None:
+    """`release --dry-run` (and the tag's notes) show towncrier's own rendering when towncrier
+    builds the changelog: its order, its layout, its issue links."""
+    cfg = WFGUARD + '      build: [towncrier, build, --yes, --version, "{version}", --date, "{date}"]\n'
+    towncrier_repo.config(cfg + "release:\n  version_files: [src/pkg/__init__.py]\n")
+    (towncrier_repo.path / "changelog/_template.rst").unlink()
+    towncrier_repo.write("pyproject.toml", PYPROJECT.replace('template = "changelog/_template.rst"\n', "")
+                         .replace('name = "pkg"\n', 'name = "pkg"\nissue_format = "`#{issue} <https://x/{issue}>`_"\n'))
+    towncrier_repo.git("add", "-A")
+    towncrier_repo.git("commit", "-q", "-m", "chore: default template")
+    _fragments(towncrier_repo)
+    towncrier_repo.git("switch", "-q", "main")
+    towncrier_repo.git("merge", "-q", "--ff-only", "work")
+    dry = towncrier_repo.wfguard("release", "--dry-run", "--format", "json", "--version", "1.1.0")
+    assert dry.code == 0, dry
+    preview = dry.json()["notes"]
+    assert "`#12345 <https://x/12345>`_" in preview, preview  # towncrier's issue links, not wfguard's
+    done = towncrier_repo.wfguard("release", "--yes", "--no-push", "--format", "json", "--version", "1.1.0")
+    assert done.code == 0, done
+    written = (towncrier_repo.path / "doc/en/changelog.rst").read_text()
+    assert preview.strip() in written, (preview, written)
+    assert done.json()["notes"] == preview

@@ -54,6 +54,26 @@ def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None
         raise WfguardError(f"fragments.build `{' '.join(cmd)}` exited with {proc.returncode}", details=tuple(tail))
 
 
+def _draft(root: Path, argv: list[str], version: str, day: str) -> str | None:
+    """What ``fragments.build`` will write, when the tool can say so without writing: towncrier's
+    ``--draft`` (its order, its template, its issue links). None for a tool that cannot."""
+    if not argv or Path(argv[0]).name != "towncrier" or "build" not in argv:
+        return None
+    cmd = [a.replace("{version}", version).replace("{date}", day) for a in argv if a not in ("--yes", "-y")]
+    if "--date" not in cmd:
+        cmd += ["--date", day]
+    try:
+        proc = subprocess.run([*cmd, "--draft"], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              check=False)
+    except FileNotFoundError:
+        raise WfguardError(f"fragments.build: command not found: {cmd[0]}",
+                           hint="install it, or remove fragments.build to let wfguard write the section") from None
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
+        raise WfguardError(f"`{' '.join(cmd)} --draft` exited with {proc.returncode}", details=tuple(tail))
+    return proc.stdout.strip("\n") + "\n"
+
+
 class Built(NamedTuple):
     """A release section: what it says, where it went, which fragments it took."""
 
@@ -76,7 +96,8 @@ def prepare(root: Path, frag: Fragments, version: str, day: str) -> tuple[Built,
     rst = releasenotes.is_rst(frag.output)
     title_char, sub_char = releasenotes.rst_adornments(current) if rst else ("=", "-")
     secs = releasenotes.sections(found, frag.types, frag.headings)
-    section = releasenotes.render(version, day, secs, rst=rst, title_char=title_char, sub_char=sub_char)
+    section = (_draft(root, list(frag.build), version, day) if frag.build and found else None) or \
+        releasenotes.render(version, day, secs, rst=rst, title_char=title_char, sub_char=sub_char)
     built = Built(version, day, tuple(secs), section, frag.output, tuple(p for p, _, _ in found),
                   " ".join(frag.build) if frag.build else "wfguard")
     return built, found

@@ -297,6 +297,8 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     else:
         secs = _commit_sections(messages, rel.bump)
     notes = releasenotes.notes(secs) if keep_file is None else _unreleased_notes(root, keep_file, messages)
+    if section is not None and frag is not None and frag.build and section.removed:
+        notes = _without_title(section.section)  # what the build tool writes, as it writes it
     if current.pre is not None and version == current.base:
         notes += _pre_release_notes(root, rel, current)
     message = rel.commit.replace("{version}", version)
@@ -321,6 +323,16 @@ def decide(repo: Repo, config: Config, opts: Options) -> Plan | None:
     files += [lock for lock in locks if lock.path not in {f.path for f in files}]
     return Plan(version, current.text, how, tuple(reasons), notes, tag, branch, message, tuple(files),
                 section, frag, keep_file, day, tuple(warnings), changesets)
+
+
+def _without_title(section: str) -> str:
+    """A changelog section without its version title (``# 1.2.0`` or an underlined rst title)."""
+    lines = section.strip("\n").splitlines()
+    if len(lines) > 1 and lines[1] and len(set(lines[1])) == 1 and lines[1][0] in "=-~^*#":
+        lines = lines[2:]
+    elif lines and lines[0].startswith("#"):
+        lines = lines[1:]
+    return "\n".join(lines).strip("\n") + "\n"
 
 
 def _pending_changesets(root: Path, frag: Fragments) -> list[tuple[str, str, str, str]]:
