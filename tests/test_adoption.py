@@ -207,15 +207,20 @@ exit $c
 """
 
 
-def husky9(repo: GitRepo) -> None:
-    """What `npx husky init` leaves: hooks in .husky/, git pointed at .husky/_."""
+def husky_setup(repo: GitRepo) -> None:
+    """What `npx husky` does: husky's own folder written, git pointed at it."""
     repo.write(".husky/_/h", HUSKY_H)
     for hook in ("pre-commit", "commit-msg", "pre-push"):
         repo.write(f".husky/_/{hook}", '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
         os.chmod(repo.path / f".husky/_/{hook}", 0o755)
     os.chmod(repo.path / ".husky/_/h", 0o755)
-    repo.write(".husky/pre-commit", "touch team-hook-ran\n")
     repo.git("config", "core.hooksPath", ".husky/_")
+
+
+def husky9(repo: GitRepo) -> None:
+    """What `npx husky init` leaves: hooks in .husky/, git pointed at .husky/_."""
+    repo.write(".husky/pre-commit", "touch team-hook-ran\n")
+    husky_setup(repo)
 
 
 def conflict_commit(repo: GitRepo) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHANGELOG_CONFIG, GitRepo
-from test_adoption import HUSKY_H, conflict_commit, git_commit, husky9
+from test_adoption import conflict_commit, git_commit, husky9, husky_setup
 
 TEAM_LEFTHOOK = "pre-commit:\n  commands:\n    team:\n      run: touch team-hook-ran\n"
 TEAM_PRE_COMMIT = ("repos:\n  - repo: local\n    hooks:\n      - id: team\n        name: team\n"
@@ -37,16 +37,6 @@ def husky_inactive(repo: GitRepo) -> None:
     repo.write(".husky/pre-commit", "touch team-hook-ran\n")
 
 
-def husky_activate(repo: GitRepo) -> None:
-    """What `npx husky` does: husky's folder written, git pointed at it; .husky/pre-commit kept."""
-    repo.write(".husky/_/h", HUSKY_H)
-    for hook in ("pre-commit", "commit-msg", "pre-push"):
-        repo.write(f".husky/_/{hook}", '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
-        os.chmod(repo.path / f".husky/_/{hook}", 0o755)
-    os.chmod(repo.path / ".husky/_/h", 0o755)
-    repo.git("config", "core.hooksPath", ".husky/_")
-
-
 def lefthook_inactive(repo: GitRepo) -> None:
     repo.write("lefthook.yml", TEAM_LEFTHOOK)
 
@@ -64,7 +54,7 @@ def pre_commit_activate(repo: GitRepo) -> None:
 
 
 MANAGERS: dict[str, tuple[Callable[[GitRepo], None], Callable[[GitRepo], None], str]] = {
-    "husky": (husky_inactive, husky_activate, "npx husky"),
+    "husky": (husky_inactive, husky_setup, "npx husky"),
     "lefthook": (lefthook_inactive, lefthook_activate, "lefthook install"),
     "pre-commit": (pre_commit_inactive, pre_commit_activate, "pre-commit install"),
 }

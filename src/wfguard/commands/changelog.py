@@ -41,8 +41,8 @@ def check_date(date: str | None) -> str:
     return day
 
 
-def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None:
-    cmd = [a.replace("{version}", version).replace("{date}", day) for a in argv]
+def _tool(root: Path, cmd: list[str]) -> str:
+    """Run ``fragments.build`` (or its draft); its output, or a clear error."""
     try:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               check=False)
@@ -52,6 +52,11 @@ def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None
     if proc.returncode != 0:
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
         raise WfguardError(f"fragments.build `{' '.join(cmd)}` exited with {proc.returncode}", details=tuple(tail))
+    return proc.stdout
+
+
+def _run_build_tool(root: Path, argv: list[str], version: str, day: str) -> None:
+    _tool(root, [a.replace("{version}", version).replace("{date}", day) for a in argv])
 
 
 def _draft(root: Path, argv: list[str], version: str, day: str) -> str | None:
@@ -62,16 +67,7 @@ def _draft(root: Path, argv: list[str], version: str, day: str) -> str | None:
     cmd = [a.replace("{version}", version).replace("{date}", day) for a in argv if a not in ("--yes", "-y")]
     if "--date" not in cmd:
         cmd += ["--date", day]
-    try:
-        proc = subprocess.run([*cmd, "--draft"], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              check=False)
-    except FileNotFoundError:
-        raise WfguardError(f"fragments.build: command not found: {cmd[0]}",
-                           hint="install it, or remove fragments.build to let wfguard write the section") from None
-    if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
-        raise WfguardError(f"`{' '.join(cmd)} --draft` exited with {proc.returncode}", details=tuple(tail))
-    return proc.stdout.strip("\n") + "\n"
+    return _tool(root, [*cmd, "--draft"]).strip("\n") + "\n"
 
 
 class Built(NamedTuple):
